@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_ALLOCATOR_MODEL_H
+#define PR_ALLOCATOR_MODEL_H
+
+/*
+ * The public face of the buddy-allocator model: what replay and analysis may
+ * use. Everything else in allocator/ is private to it. No I/O here.
+ *
+ * Words as the kernel uses them:
+ *   pfn        page frame number
+ *   block      2^order contiguous pages starting at a pfn aligned to 2^order
+ *   pageblock  2^pageblock_order pages sharing one migratetype
+ *   free_area  per zone, per order: one free list per migratetype
+ *   pcp        per-cpu page lists of a zone (order 0 only before 6.x)
+ *
+ * The model keeps its own canonical gfp bits (enum pa_gfp_bit) so one core
+ * serves every kernel generation; replay translates a trace's raw gfp value
+ * by flag name.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+#define PA_PFN_NONE		UINT64_MAX
+#define PA_MAX_ORDERS		11	/* NR_PAGE_ORDERS on x86-64 */
+#define PA_MAX_ZONES_PER_NODE	5
+#define PA_MAX_CPUS		1024
+
+enum pa_zone_type { PA_ZONE_DMA, PA_ZONE_DMA32, PA_ZONE_NORMAL, PA_ZONE_MOVABLE,
+		    PA_ZONE_DEVICE, PA_NR_ZONE_TYPES };
+
+/* Migratetypes in the 4.4+ numbering (the trace's numbers are translated). */
+enum pa_migratetype { PA_MT_UNMOVABLE, PA_MT_MOVABLE, PA_MT_RECLAIMABLE,
+		      PA_MT_HIGHATOMIC, PA_MT_CMA, PA_MT_ISOLATE, PA_NR_MIGRATETYPES };
+
+/* Canonical gfp bits: a union of every generation's flags. */
+enum pa_gfp_bit {
+	PA_GFP_DMA, PA_GFP_HIGHMEM, PA_GFP_DMA32, PA_GFP_MOVABLE, PA_GFP_RECLAIMABLE,
+	PA_GFP_HIGH, PA_GFP_IO, PA_GFP_FS, PA_GFP_ZERO, PA_GFP_ATOMIC,
+	PA_GFP_DIRECT_RECLAIM, PA_GFP_KSWAPD_RECLAIM, PA_GFP_WRITE, PA_GFP_NOWARN,
+	PA_GFP_RETRY_MAYFAIL, PA_GFP_NOFAIL, PA_GFP_NORETRY, PA_GFP_MEMALLOC,
+	PA_GFP_COMP, PA_GFP_NOMEMALLOC, PA_GFP_HARDWALL, PA_GFP_THISNODE,
+	PA_GFP_ACCOUNT, PA_GFP_ZEROTAGS, PA_GFP_SKIP_ZERO, PA_GFP_SKIP_KASAN,
+	PA_GFP_NOLOCKDEP, PA_GFP_NO_OBJ_EXT,
+	/* 4.x only */
+	PA_GFP_COLD, PA_GFP_REPEAT, PA_GFP_WAIT, PA_GFP_NO_KSWAPD, PA_GFP_NOTRACK,
+	PA_GFP_OTHER_NODE, PA_GFP_NOACCOUNT,
+	PA_NR_GFP_BITS
+};
+#define PA_GFP(bit) (1ULL << (PA_GFP_##bit))
+
+/* Canonical bit for a kernel flag name ("__GFP_HIGH"), or -1. */
+int pa_gfp_bit_from_name(const char *name);
+const char *pa_gfp_bit_name(enum pa_gfp_bit bit);
+
+enum pa_profile {
+	PA_PROFILE_LINUX_4,		/* 4.4: ALLOC_FAIR, zonelist argument */
+	PA_PROFILE_LINUX_5_10,		/* 5.10: __alloc_pages_nodemask */
+	PA_PROFILE_LINUX_6,		/* 6.x as on current hosts */
+	PA_PROFILE_OPENEULER_5_10,	/* openEuler's 5.10 variant */
+	PA_NR_PROFILES
+};
+const char *pa_profile_name(enum pa_profile p);	/* "linux-6", ... */
+int pa_profile_from_name(const char *name);		/* -1 if unknown */
+/* Default profile for a kernel release string ("6.18.44-..."). */
+enum pa_profile pa_profile_for_release(const char *release);
+
+/* ---- Topology: what the model is built from ---- */
+
+struct pa_zone_desc {
+	uint16_t node;
+	enum pa_zone_type type;
+	uint64_t start_pfn, spanned, present, managed;
+	uint64_t wmark_min, wmark_low, wmark_high, boost;
+	uint64_t lowmem_reserve[PA_NR_ZONE_TYPES];	/* indexed by zone type */
+	uint32_t pcp_high, pcp_batch;			/* per cpu, same for all */
+	uint32_t pcp_high_min, pcp_high_max;		/* 6.x auto-tuning bounds */
+};
+
+struct pa_topology {
+	uint32_t nr_cpus;
+	const int16_t *cpu_node;	/* nr_cpus entries */
+	uint32_t nr_zones;
+	const struct pa_zone_desc *zones;
+	uint32_t nr_orders;		/* <= PA_MAX_ORDERS */
+	uint32_t pageblock_order;
+};
+
+struct pa_model;
+
+struct pa_model *pa_model_create(const struct pa_topology *topo, enum pa_profile profile,
+				 struct pr_error *err);
+void pa_model_destroy(struct pa_model *m);
+enum pa_profile pa_model_profile(const struct pa_model *m);
+/* Zone index (into topology zones) holding pfn, or -1. */
+int pa_model_zone_of(const struct pa_model *m, uint64_t pfn);
+
+/*
+ * Initial state. A new model believes every page allocated. Seed it with
+ * the free blocks of the capture start, then pageblock types; pages the
+ * trace says nothing about may be marked unknown (neither free nor known
+ * allocated) so that replay can tell "could not know" from "wrong".
+ */
+int pa_model_seed_free(struct pa_model *m, uint64_t pfn, unsigned order, int migratetype,
+		       struct pr_error *err);
+int pa_model_set_pageblock_mt(struct pa_model *m, uint64_t pfn, int migratetype);
+void pa_model_mark_unknown(struct pa_model *m, uint64_t pfn, unsigned order);
+
+/* ---- Asking and applying ---- */
+
+struct pa_request {
+	uint32_t cpu;
+	int node;		/* preferred node, -1: the node of cpu */
+	uint64_t gfp;		/* canonical bits */
+	unsigned order;
+};
+
+enum pa_path {
+	PA_PATH_NONE,		/* failure */
+	PA_PATH_PCP,		/* taken from the cpu's pcp list */
+	PA_PATH_PCP_REFILL,	/* pcp list empty: refilled from buddy, then taken */
+	PA_PATH_BUDDY,		/* __rmqueue_smallest on the requested migratetype */
+	PA_PATH_FALLBACK,	/* another migratetype's free list */
+	PA_PATH_HIGHATOMIC,	/* the highatomic reserve */
+	PA_PATH_SLOWPATH,	/* fast path fails every zone: needs the slow path */
+	PA_NR_PATHS
+};
+const char *pa_path_name(enum pa_path p);
+
+struct pa_prediction {
+	bool success;
+	uint64_t pfn;		/* PA_PFN_NONE on failure */
+	int zone;		/* topology zone index, -1 on failure */
+	int migratetype;	/* requested (gfp) migratetype */
+	enum pa_path path;
+	/* Fallback details, valid when path == PA_PATH_FALLBACK: what
+	 * mm_page_alloc_extfrag would report. */
+	int fallback_mt;
+	unsigned fallback_order;
+	bool change_ownership;	/* the pageblock was claimed */
+	bool needs_slowpath;	/* no zone passed the fast-path watermark */
+};
+
+/* What the allocator would return now. Does not change the state. */
+int pa_predict(const struct pa_model *m, const struct pa_request *req,
+	       struct pa_prediction *out);
+
+/* Where apply_alloc found the block the kernel handed out. */
+enum pa_apply_result {
+	PA_APPLY_FROM_PCP,	/* on this cpu's pcp list */
+	PA_APPLY_FROM_OTHER_PCP,/* on another cpu's pcp list */
+	PA_APPLY_FROM_BUDDY,	/* free in the buddy lists (maybe inside a larger block) */
+	PA_APPLY_NOT_FREE,	/* model thought it allocated: state desync, now fixed */
+	PA_APPLY_UNKNOWN,	/* pages whose state was unknown */
+	PA_APPLY_OUTSIDE,	/* pfn in no zone: nothing changed */
+};
+
+/*
+ * The kernel handed out exactly [pfn, pfn + 2^order) to `cpu`: make the
+ * state agree, splitting a larger free block the way expand() would.
+ */
+enum pa_apply_result pa_apply_alloc(struct pa_model *m, uint32_t cpu, uint64_t pfn,
+				    unsigned order, int migratetype);
+
+enum pa_free_result {
+	PA_FREE_TO_PCP,		/* went onto the cpu's pcp list */
+	PA_FREE_TO_BUDDY,	/* merged into the buddy lists */
+	PA_FREE_NOT_ALLOCATED,	/* model thought it free already: desync */
+	PA_FREE_OUTSIDE,
+};
+/* mm_page_free / mm_page_free_batched: the model decides pcp or buddy. */
+enum pa_free_result pa_free(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order);
+
+/*
+ * mm_page_alloc_zone_locked with percpu_refill=1: the kernel moved this
+ * block from the buddy lists onto cpu's pcp list. Returns what apply_alloc
+ * would for where it was found.
+ */
+enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pfn,
+				   unsigned order, int migratetype);
+/* mm_page_pcpu_drain: the kernel moved this block from a pcp list to buddy. */
+int pa_pcp_drain(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order,
+		 int migratetype);
+
+/*
+ * The model's own pcp decisions, for comparison: the block the next refill
+ * of (cpu, zone, order, migratetype) would take from buddy, and the block the
+ * next drain of cpu's pcp lists would release.
+ */
+uint64_t pa_predict_refill(const struct pa_model *m, uint32_t cpu, int zone, unsigned order,
+			   int migratetype);
+uint64_t pa_predict_drain(const struct pa_model *m, uint32_t cpu, int zone);
+
+/* ---- State queries (analysis) ---- */
+
+struct pa_zone_state {
+	uint64_t free_blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];	/* buddy lists */
+	uint64_t free_pages;		/* buddy + pcp */
+	uint64_t pcp_pages;		/* on pcp lists, all cpus */
+	uint64_t pageblocks[PA_NR_MIGRATETYPES];
+	uint64_t mixed_pageblocks;	/* allocated pages of another mobility */
+	int largest_free_order;		/* -1 if no free block */
+};
+int pa_zone_state(const struct pa_model *m, int zone, struct pa_zone_state *out);
+uint32_t pa_model_nr_zones(const struct pa_model *m);
+const struct pa_zone_desc *pa_model_zone_desc(const struct pa_model *m, int zone);
+
+/* Bytes of model state per page of the host (budget: <= 16). */
+double pa_model_bytes_per_page(const struct pa_model *m);
+
+/*
+ * Invariant checker: each page in exactly one place, no two free buddies at
+ * the same order, counters equal list lengths, pageblock counts consistent.
+ * 0 if all hold; -1 with the first violation described in *err.
+ */
+int pa_model_check(const struct pa_model *m, struct pr_error *err);
+
+#endif

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Run every test binary under BUILD/tests, print each one's result and a
+# closing "N passed, N failed" line; exit non-zero if any failed.
+# VALGRIND=1 runs each under valgrind --error-exitcode.
+build=$1; label=$2
+passed=0; failed=0; failed_names=""
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *.o|*.d) continue;; esac
+	name=$(basename "$t")
+	if [ -n "$VALGRIND" ]; then
+		set -- valgrind -q --error-exitcode=99 --leak-check=full "$t"
+	else
+		set -- "$t"
+	fi
+	if PAGEREPLAY_BIN="$build/pagereplay" PAGEREPLAY_ROOT="$(pwd)" "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); failed_names="$failed_names $name"
+	fi
+done
+echo "$label: $passed passed, $failed failed"
+[ $failed -eq 0 ] || { echo "failed:$failed_names"; exit 1; }
