@@ -85,6 +85,7 @@ demo: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory test-plain
 	$(Q)$(MAKE) --no-print-directory test-san
+	$(Q)scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 test-plain: $(BIN) $(TEST_BIN)
 	$(Q)scripts/run-tests.sh $(BUILD) plain
@@ -105,6 +106,8 @@ bench: deps
 	$(Q)scripts/bench.sh $(BIN)
 
 FUZZ_SECONDS ?= 60
+# check runs every fuzz target briefly: a bounded smoke run, not a campaign.
+FUZZ_SMOKE_SECONDS ?= 10
 fuzz:
 	$(Q)scripts/fuzz.sh $(FUZZ_SECONDS)
 
