@@ -14,6 +14,8 @@
 #endif
 
 static const struct pr_command *const commands[] = {
+	&cmd_capture,
+	&cmd_info,
 	NULL,
 };
 

@@ -32,7 +32,6 @@ int prt_decode_header(const void *p, size_t n, struct prt_header *h, const char 
 
 void prt_encode_checkpoint(struct prt_buf *b, const struct prt_checkpoint *cp);
 int prt_decode_checkpoint(struct prt_cursor *c, struct prt_checkpoint *cp);
-void prt_checkpoint_release(struct prt_checkpoint *cp);
 
 /*
  * Chunk payload (before compression: see prt_chunk.c for the columns).
