@@ -106,6 +106,8 @@ static int run(int argc, char **argv)
 	if (live_capture(&opt, &stats, &err) < 0) {
 		if (opt.progress)
 			fputc('\n', stderr);
+		if (err.code == PR_EUSAGE)
+			return cli_usage_error("capture", "%s", err.msg);
 		return cli_report(&err);
 	}
 	if (opt.progress)

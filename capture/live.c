@@ -387,6 +387,10 @@ static pid_t start_command(char *const *argv, struct pr_error *err)
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		/* Ring-buffer fds inherited by CMD's children (a background job
+		 * outliving CMD) would keep the instance busy and undeletable. */
+		for (int fd = 3; fd < 65536; fd++)
+			close(fd);
 		execvp(argv[0], argv);
 		fprintf(stderr, "pagereplay: error: cannot run '%s': %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -507,7 +511,9 @@ static void teardown(struct session *s)
 		if (s->tcpu[c])
 			tracefs_cpu_close(s->tcpu[c]);
 	if (s->instance) {
-		tracefs_instance_destroy(s->instance);
+		/* rmdir fails with EBUSY while a reader is still closing */
+		for (int tries = 0; tracefs_instance_destroy(s->instance) < 0 && tries < 50; tries++)
+			usleep(20000);
 		tracefs_instance_free(s->instance);
 	}
 	if (s->tep)
