@@ -516,6 +516,8 @@ static void teardown(struct session *s)
 			usleep(20000);
 		tracefs_instance_free(s->instance);
 	}
+	if (s->kbuf)
+		kbuffer_free(s->kbuf);	/* tep_kbuffer() hands out a new one */
 	if (s->tep)
 		tep_free(s->tep);
 	free(s->tcpu);
