@@ -12,6 +12,7 @@
  * The instance is removed on every path out, including signals (the command
  * installs handlers that call live_request_stop).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -103,6 +104,35 @@ static void remember_pid(struct session *s, uint32_t pid)
 		return;		/* table full: the comm table is best effort */
 	s->pids[i] = pid;
 	s->nr_pids++;
+}
+
+/*
+ * A capture killed with SIGKILL cannot remove its instance. The next one
+ * removes instances named like ours whose process is gone, and only those.
+ */
+static void remove_stale_instances(const char *tracefs)
+{
+	char dir[256];
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(dir, sizeof(dir), "%s/instances", tracefs);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *end, path[512];
+		long pid;
+
+		if (strncmp(e->d_name, "pagereplay-", 11) != 0)
+			continue;
+		pid = strtol(e->d_name + 11, &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		rmdir(path);
+	}
+	closedir(d);
 }
 
 static int write_file(struct session *s, const char *file, const char *value, struct pr_error *err)
@@ -542,6 +572,7 @@ int live_capture(const struct live_options *opt, struct live_stats *stats, struc
 		return pr_fail(err, PR_ENOSYS, "capture needs root (tracefs and /proc/kpageflags)");
 	if (!live_find_tracefs(err))
 		return -1;
+	remove_stale_instances(live_find_tracefs(NULL));
 	s.pids = calloc(s.pid_cap, sizeof(*s.pids));
 	if (setup_instance(&s, err) < 0 || fill_header(&s, err) < 0 || open_cpus(&s, err) < 0)
 		goto out;

@@ -132,6 +132,45 @@ static void test_sigint_mid_capture(void **state)
 	check_trace(out);
 }
 
+/* kill -9 mid-capture: the .tmp holds every whole chunk and reads cleanly;
+ * the next capture removes the instance the dead one could not. */
+static void test_sigkill_leaves_readable_tmp(void **state)
+{
+	const char *out = scratch_path("killed.prt");
+	char tmp[512];
+	struct run_result r;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	SKIP_UNLESS_LIVE();
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const char *bin = getenv("PAGEREPLAY_BIN");
+
+		setpgid(0, 0);	/* one group: capture, stress-ng and its workers */
+		freopen("/dev/null", "w", stdout);
+		freopen("/dev/null", "w", stderr);
+		execl(bin ? bin : "build/pagereplay", "pagereplay", "capture", "-o", out,
+		      "--duration", "60", "--", "stress-ng", "--vm", "1", "--vm-bytes", "256M",
+		      "--timeout", "60s", NULL);
+		_exit(127);
+	}
+	sleep(4);
+	kill(-pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	assert_int_equal(access(out, F_OK), -1);
+	assert_true(check_trace(tmp) > 0);
+	assert_true(leftover_instances() >= 1);
+	r = run_pagereplay("capture", "-o", scratch_path("after.prt"), "--duration", "0.2", NULL);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(leftover_instances(), 0);
+	run_result_free(&r);
+}
+
 static void test_cli_errors(void **state)
 {
 	struct run_result r;
@@ -233,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_bundled_traces_are_sane),
 		cmocka_unit_test(test_capture_workload),
 		cmocka_unit_test(test_sigint_mid_capture),
+		cmocka_unit_test(test_sigkill_leaves_readable_tmp),
 		cmocka_unit_test(test_refuses_without_root),
 	};
 	int failed = cmocka_run_group_tests_name("capture_live", tests, NULL, NULL);
