@@ -155,13 +155,15 @@ static void test_sigkill_leaves_readable_tmp(void **state)
 		freopen("/dev/null", "w", stderr);
 		execl(bin ? bin : "build/pagereplay", "pagereplay", "capture", "-o", out,
 		      "--duration", "60", "--", "stress-ng", "--vm", "1", "--vm-bytes", "256M",
-		      "--timeout", "60s", NULL);
+		      "--timeout", "10s", NULL);
 		_exit(127);
 	}
-	sleep(4);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	for (int i = 0; i < 300 && access(tmp, F_OK) != 0; i++)
+		usleep(100000);	/* slow under sanitizers: wait for the writer */
+	sleep(2);
 	kill(-pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	assert_int_equal(access(out, F_OK), -1);
 	assert_true(check_trace(tmp) > 0);
 	assert_true(leftover_instances() >= 1);
