@@ -7,13 +7,16 @@
  *   2. the header: identity, zones, flag tables, settings;
  *   3. tracing on, then the /proc snapshot and the kpageflags free map, so
  *      anything that changes during the scan is in the trace;
- *   4. read every CPU's raw sub-buffers until CMD exits, the duration ends or
- *      a stop is requested; tracing off; flush; stats; close.
+ *   4. a reading thread copies every CPU's raw sub-buffers into a page queue;
+ *      this thread decodes and writes them, until CMD exits, the duration
+ *      ends or a stop is requested; tracing off; flush; stats; close.
  * The instance is removed on every path out, including signals (the command
  * installs handlers that call live_request_stop).
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +34,7 @@
 #include "capture/kpageflags.h"
 #include "capture/live.h"
 #include "capture/live_events.h"
+#include "capture/live_queue.h"
 #include "capture/procfs.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -89,6 +93,10 @@ struct session {
 	uint32_t *pids;			/* open-addressing set of pids seen */
 	uint32_t pid_cap, nr_pids;
 	pid_t child;
+	struct live_queue queue;
+	pthread_t reader;
+	bool reader_running;
+	atomic_bool reader_stop;
 };
 
 static void remember_pid(struct session *s, uint32_t pid)
@@ -295,16 +303,16 @@ static int record_lost(struct session *s, uint32_t cpu, uint64_t ts, int missed,
 }
 
 /* Decode one raw sub-buffer of cpu into events. */
-static int parse_page(struct session *s, uint32_t cpu, struct pr_error *err)
+static int parse_page(struct session *s, uint32_t cpu, void *page, struct pr_error *err)
 {
 	unsigned long long ts;
 	void *data;
 	int missed;
 
-	if (kbuffer_load_subbuffer(s->kbuf, s->page) < 0)
+	if (kbuffer_load_subbuffer(s->kbuf, page) < 0)
 		return 0;
 	missed = kbuffer_missed_events(s->kbuf);
-	if (missed && record_lost(s, cpu, kbuffer_subbuf_timestamp(s->kbuf, s->page), missed,
+	if (missed && record_lost(s, cpu, kbuffer_subbuf_timestamp(s->kbuf, page), missed,
 				  err) < 0)
 		return -1;
 	for (data = kbuffer_read_event(s->kbuf, &ts); data; data = kbuffer_next_event(s->kbuf, &ts)) {
@@ -328,7 +336,73 @@ static int parse_page(struct session *s, uint32_t cpu, struct pr_error *err)
 	return 0;
 }
 
-/* Read what is ready on every cpu; returns pages read, -1 on error. */
+/* The reading thread: copies ready sub-buffers of every cpu into the queue. */
+static void *reader_main(void *arg)
+{
+	struct session *s = arg;
+
+	while (!atomic_load(&s->reader_stop)) {
+		bool any = false;
+
+		for (uint32_t c = 0; c < s->nr_cpus; c++) {
+			struct live_page *slot;
+			int n;
+
+			if (!s->tcpu[c] || !(slot = live_queue_reserve(&s->queue)))
+				continue;
+			n = tracefs_cpu_read(s->tcpu[c], slot->data, true);
+			if (n <= 0)
+				continue;	/* the reserved slot is reused */
+			slot->cpu = c;
+			slot->len = n;
+			live_queue_commit(&s->queue);
+			any = true;
+		}
+		if (!any)
+			usleep(2000);
+	}
+	return NULL;
+}
+
+/* Decode the queued pages; waits up to wait_ms for the first. */
+static int drain_queue(struct session *s, int wait_ms, struct pr_error *err)
+{
+	struct live_page *p;
+	int pages = 0;
+
+	while ((p = live_queue_peek(&s->queue, pages ? 0 : wait_ms))) {
+		int ret = parse_page(s, p->cpu, p->data, err);
+
+		live_queue_release(&s->queue);
+		if (ret < 0)
+			return -1;
+		pages++;
+	}
+	return pages;
+}
+
+static int start_reader(struct session *s, struct pr_error *err)
+{
+	if (live_queue_init(&s->queue, 4096, (size_t)getpagesize()) < 0)
+		return pr_fail(err, PR_ENOMEM, "out of memory for the page queue");
+	atomic_store(&s->reader_stop, false);
+	if (pthread_create(&s->reader, NULL, reader_main, s) != 0)
+		return pr_fail(err, PR_ENOMEM, "cannot start the reading thread");
+	s->reader_running = true;
+	return 0;
+}
+
+static void stop_reader(struct session *s)
+{
+	if (!s->reader_running)
+		return;
+	atomic_store(&s->reader_stop, true);
+	live_queue_close(&s->queue);
+	pthread_join(s->reader, NULL);
+	s->reader_running = false;
+}
+
+/* Flush what the kernel still holds, in this thread; pages read, -1 on error. */
 static int read_ready(struct session *s, bool flush, struct pr_error *err)
 {
 	int pages = 0;
@@ -343,7 +417,7 @@ static int read_ready(struct session *s, bool flush, struct pr_error *err)
 			if (n <= 0)
 				break;
 			pages++;
-			if (parse_page(s, c, err) < 0)
+			if (parse_page(s, c, s->page, err) < 0)
 				return -1;
 		}
 	}
@@ -447,7 +521,7 @@ static int record_loop(struct session *s, struct pr_error *err)
 	uint32_t cp_seq = 1;
 
 	while (!stop_requested) {
-		int pages = read_ready(s, false, err);
+		int pages = drain_queue(s, 5, err);
 		double t = now_s();
 
 		if (pages < 0)
@@ -465,8 +539,6 @@ static int record_loop(struct session *s, struct pr_error *err)
 		}
 		if (command_done(s) || (s->opt->duration_s > 0 && t - start >= s->opt->duration_s))
 			break;
-		if (pages == 0)
-			usleep(5000);
 	}
 	return 0;
 }
@@ -493,7 +565,9 @@ static int finish(struct session *s, struct prt_cpu_stats *start_stats, struct p
 	struct prt_cpu_stats *end_stats = calloc(s->nr_cpus, sizeof(*end_stats));
 
 	write_file(s, "tracing_on", "0", NULL);
-	if (read_ready(s, true, err) < 0) {
+	stop_reader(s);
+	/* the closed queue still hands out what it holds */
+	if (drain_queue(s, 0, err) < 0 || read_ready(s, true, err) < 0) {
 		free(end_stats);
 		return -1;
 	}
@@ -533,6 +607,9 @@ static int start_recording(struct session *s, struct pr_error *err)
 
 static void teardown(struct session *s)
 {
+	stop_reader(s);
+	if (s->queue.slots)
+		live_queue_destroy(&s->queue);
 	if (s->child > 0) {
 		kill(s->child, SIGTERM);
 		waitpid(s->child, NULL, 0);
@@ -583,6 +660,8 @@ int live_capture(const struct live_options *opt, struct live_stats *stats, struc
 	}
 	read_stats(&s, start_stats);
 	if (start_recording(&s, err) < 0)
+		goto out;
+	if (start_reader(&s, err) < 0)
 		goto out;
 	if (opt->command && (s.child = start_command(opt->command, err)) < 0)
 		goto out;
