@@ -23,8 +23,9 @@ static int init_zone(struct pa_model *m, struct pa_zone *z, const struct pa_zone
 	z->pcp = calloc(m->nr_cpus, sizeof(*z->pcp));
 	if (!z->pages || !z->pb_mt || !z->pcp)
 		return pr_fail(err, PR_ENOMEM, "out of memory building the model");
+	/* allocated pages take their pageblock's mobility until told otherwise */
 	for (uint64_t i = 0; i < d->spanned; i++)
-		z->pages[i] = (struct pa_page){ .next = PA_NIL, .prev = PA_NIL };
+		z->pages[i] = (struct pa_page){ .next = PA_NIL, .prev = PA_NIL, .mt = PA_MT_MOVABLE };
 	memset(z->pb_mt, PA_MT_MOVABLE, nblocks);	/* every pageblock boots Movable */
 	for (unsigned o = 0; o < PA_MAX_ORDERS; o++)
 		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
@@ -129,7 +130,12 @@ int pa_model_set_pageblock_mt(struct pa_model *m, uint64_t pfn, int migratetype)
 	if (zi < 0 || migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)
 		return -1;
 	z = &m->zones[zi];
+	pfn &= ~((1ULL << m->pageblock_order) - 1);
 	z->pb_mt[(pfn - z->pb_first) >> m->pageblock_order] = (int8_t)migratetype;
+	for (uint64_t p = pfn < z->start ? z->start : pfn;
+	     p < pfn + (1ULL << m->pageblock_order) && p < z->end; p++)
+		if (z->pages[p - z->start].state == PS_ALLOCATED)
+			z->pages[p - z->start].mt = (uint8_t)migratetype;
 	return 0;
 }
 
