@@ -16,6 +16,7 @@
 static const struct pr_command *const commands[] = {
 	&cmd_capture,
 	&cmd_info,
+	&cmd_replay,
 	NULL,
 };
 
