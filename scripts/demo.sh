@@ -7,5 +7,8 @@ trace=traces/vm-heavy.prt
 echo "== pagereplay info $trace"
 "$bin" info "$trace"
 echo
+echo "== pagereplay replay $trace"
+"$bin" replay "$trace"
+echo
 echo "== pagereplay info --json traces/mixed.prt"
 "$bin" info --json traces/mixed.prt
