@@ -65,7 +65,7 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -Wp,-MMD,$(BUILD)/$*.d -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -MF $(BUILD)/$*.d -MT $@ -c -o $@ $<
 
 $(BIN): $(BUILD)/main.o $(LIBS)
 	@$(if $(Q),echo "  LINK    $@")
