@@ -133,7 +133,8 @@ static void test_cli(void **state)
 	for (const char *const *k = (const char *const[]){ "\"events\":", "\"allocations\":",
 		"\"events_per_s\":", "\"model\":\"linux-6\"", "\"mode\":\"lockstep\"",
 		"\"agreement\":{\"exact_pfn\":", "\"same_zone\":", "\"outcome\":", "\"pcp\":",
-		"\"classes\":{\"exact_pfn\":", NULL }; *k; k++)
+		"\"exact_pfn_known\":", "\"known_share\":", "\"classes\":{\"exact_pfn\":", NULL };
+	     *k; k++)
 		if (!strstr(r.out, *k))
 			fail_msg("missing %s in %s", *k, r.out);
 	run_result_free(&r);
