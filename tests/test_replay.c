@@ -101,7 +101,7 @@ static void test_bundled_traces_classify_every_allocation(void **state)
 	const char *names[] = { "traces/vm-heavy.prt", "traces/page-cache.prt", "traces/mixed.prt" };
 	/* Floors at the figures first reached (2026-11-22); raise them as the
 	 * model improves: a drop is a regression. */
-	const double exact_floor[] = { 0.97, 0.71, 0.26 };
+	const double exact_floor[] = { 0.97, 0.71, 0.72 };
 
 	(void)state;
 	for (size_t i = 0; i < 3; i++) {

@@ -1,4 +1,8 @@
 #!/bin/sh
-# The allocator model alone: operations per second and bytes per page on a
-# 24 GiB topology (tests/bench_model.c).
-build/bench/bench_model 20000000
+# Allocator model throughput and memory (tests/bench/bench_model.c).
+set -e
+make --no-print-directory build/liballocator.a build/libcommon.a >/dev/null
+mkdir -p build/bench
+${CC:-cc} -std=c11 -O2 -D_GNU_SOURCE -I. -o build/bench/bench_model tests/bench/bench_model.c \
+	build/liballocator.a build/libcommon.a
+build/bench/bench_model
