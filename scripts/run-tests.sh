@@ -1,13 +1,14 @@
 #!/bin/sh
-# Run every test binary under BUILD/tests, print each one's result and a
-# closing "N passed, N failed" line; exit non-zero if any failed.
+# Run the test binaries of tests/test_*.c built under BUILD/tests (not
+# leftovers of deleted tests), print each one's result and a closing
+# "N passed, N failed" line; exit non-zero if any failed.
 # VALGRIND=1 runs each under valgrind --error-exitcode.
 build=$1; label=$2
 passed=0; failed=0; failed_names=""
-for t in "$build"/tests/test_*; do
-	[ -x "$t" ] || continue
-	case "$t" in *.o|*.d) continue;; esac
-	name=$(basename "$t")
+for src in tests/test_*.c; do
+	name=$(basename "$src" .c)
+	t="$build/tests/$name"
+	[ -x "$t" ] || { echo "$label: $name was not built" >&2; failed=$((failed + 1)); continue; }
 	if [ -n "$VALGRIND" ]; then
 		set -- valgrind -q --error-exitcode=99 --leak-check=full "$t"
 	else

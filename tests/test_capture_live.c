@@ -105,7 +105,7 @@ static void test_capture_workload(void **state)
 
 	(void)state;
 	SKIP_UNLESS_LIVE();
-	r = run_pagereplay("capture", "-o", out, "--duration", "5", "--",
+	r = run_pagereplay("capture", "-o", out, "--duration", "120", "--",
 			   "sh", "-c", "head -c 64M /dev/urandom > /dev/shm/pr-test && rm /dev/shm/pr-test",
 			   NULL);
 	if (r.status != 0)
@@ -137,7 +137,7 @@ static void test_sigint_mid_capture(void **state)
 		      "--duration", "60", NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 300 && !instance_of(pid); i++)
+	for (int i = 0; i < 1200 && !instance_of(pid); i++)
 		usleep(100000);
 	sleep(2);
 	assert_true(instance_of(pid));	/* it is really running */
@@ -169,20 +169,22 @@ static void test_sigkill_leaves_readable_tmp(void **state)
 	if (pid == 0) {
 		const char *bin = getenv("PAGEREPLAY_BIN");
 
-		setpgid(0, 0);	/* one group: capture, stress-ng and its workers */
+		setpgid(0, 0);	/* one group: capture and its command */
 		freopen("/dev/null", "w", stdout);
 		freopen("/dev/null", "w", stderr);
+		/* a shmem churn that ends only with the process group */
 		execl(bin ? bin : "build/pagereplay", "pagereplay", "capture", "-o", out,
-		      "--duration", "60", "--", "stress-ng", "--vm", "1", "--vm-bytes", "256M",
-		      "--timeout", "10s", NULL);
+		      "--duration", "120", "--", "sh", "-c",
+		      "while :; do head -c 16M /dev/zero > /dev/shm/pr-kill-test; done", NULL);
 		_exit(127);
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
-	for (int i = 0; i < 300 && access(tmp, F_OK) != 0; i++)
-		usleep(100000);	/* slow under sanitizers: wait for the writer */
+	for (int i = 0; i < 1200 && access(tmp, F_OK) != 0; i++)
+		usleep(100000);	/* slow under sanitizers on a busy host: wait for the writer */
 	sleep(2);
 	kill(-pid, SIGKILL);
 	waitpid(pid, &status, 0);
+	unlink("/dev/shm/pr-kill-test");
 	assert_int_equal(access(out, F_OK), -1);
 	assert_true(check_trace(tmp) > 0);
 	assert_true(instance_of(pid));	/* SIGKILL: nothing could clean up */
