@@ -52,6 +52,8 @@ BIN := $(BUILD)/pagereplay
 
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCH_SRC := $(wildcard tests/bench_*.c)
+BENCH_BIN := $(patsubst tests/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 TEST_LIB_SRC := $(wildcard tests/lib/*.c)
 TEST_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_LIB_SRC))
 
@@ -73,6 +75,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_LIB_OBJ) $(LIBS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs $(TEST_PKG))
 
+$(BUILD)/bench/%: $(BUILD)/tests/%.o $(LIBS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 deps:
 	$(Q)scripts/deps.sh
 
@@ -85,6 +92,7 @@ demo: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory test-plain
 	$(Q)$(MAKE) --no-print-directory test-san
+	$(Q)scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 test-plain: $(BIN) $(TEST_BIN)
 	$(Q)scripts/run-tests.sh $(BUILD) plain
@@ -101,10 +109,12 @@ valgrind: $(BIN) $(TEST_BIN)
 	$(Q)VALGRIND=1 scripts/run-tests.sh $(BUILD) valgrind
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BIN)
 	$(Q)scripts/bench.sh $(BIN)
 
 FUZZ_SECONDS ?= 60
+# check runs every fuzz target briefly: a bounded smoke run, not a campaign.
+FUZZ_SMOKE_SECONDS ?= 10
 fuzz:
 	$(Q)scripts/fuzz.sh $(FUZZ_SECONDS)
 

@@ -14,6 +14,9 @@
 #endif
 
 static const struct pr_command *const commands[] = {
+	&cmd_capture,
+	&cmd_info,
+	&cmd_replay,
 	NULL,
 };
 

@@ -203,6 +203,8 @@ struct prt_cpu_stats {
 	uint64_t entries, overrun, commit_overrun, dropped_events, read_events;
 };
 
+/* Free the arrays a checkpoint points to. */
+void prt_checkpoint_release(struct prt_checkpoint *cp);
 /* Free everything a header points to (not the struct itself). */
 void prt_header_release(struct prt_header *h);
 /* Deep copy; -1 and *err on allocation failure. */

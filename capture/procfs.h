@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_CAPTURE_PROCFS_H
+#define PR_CAPTURE_PROCFS_H
+
+/*
+ * What the live host says about its allocator, parsed from /proc and /sys
+ * text into .prt header parts. The parsers take text (so tests feed saved
+ * copies); the readers take a root directory prefix ("" for the host).
+ */
+
+#include <stddef.h>
+
+#include "capture/prt.h"
+#include "common/error.h"
+
+/* /proc/zoneinfo: zones (populated or not) with watermarks and per-cpu pcp. */
+int procfs_parse_zoneinfo(const char *text, const char *origin, uint32_t nr_cpus,
+			  struct prt_header *h, struct pr_error *err);
+
+/* /proc/pagetypeinfo: pageblock order, migratetype names (index = kernel
+ * value), and into cp: free blocks [z][o][mt] and pageblocks [z][mt] for the
+ * zones already in h. */
+int procfs_parse_pagetypeinfo(const char *text, const char *origin, struct prt_header *h,
+			      struct prt_checkpoint *cp, struct pr_error *err);
+
+/* /proc/buddyinfo into cp->buddyinfo [z][o]. */
+int procfs_parse_buddyinfo(const char *text, const char *origin, const struct prt_header *h,
+			   struct prt_checkpoint *cp, struct pr_error *err);
+
+/* "pages free" per zone from zoneinfo text into cp->free_pages. */
+int procfs_parse_zone_free(const char *text, const struct prt_header *h,
+			   struct prt_checkpoint *cp);
+
+/* Whole-file read into a malloc'd NUL-terminated buffer. */
+char *procfs_read(const char *path, size_t *len, struct pr_error *err);
+
+/* Kernel release, hostname, cpus and their nodes, the allocator settings. */
+int procfs_host_identity(struct prt_header *h, struct pr_error *err);
+int procfs_host_settings(struct prt_header *h, struct pr_error *err);
+
+/* A checkpoint of the live host now (pagetypeinfo, buddyinfo, zoneinfo). */
+int procfs_sample(const struct prt_header *h, struct prt_checkpoint *cp, struct pr_error *err);
+
+#endif

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "replay/replay.h"
+
+static const char usage[] =
+	"usage: pagereplay replay [--model M] [--mode lockstep] [--json] [--paranoid] FILE.prt...\n"
+	"\n"
+	"Replay a trace against the buddy-allocator model in lock-step: before each\n"
+	"kernel allocation the model predicts its block from the same state, gfp,\n"
+	"order and cpu; the prediction is classified against the kernel's; then the\n"
+	"model follows the kernel. Prints agreement per class (docs/divergence.md).\n"
+	"\n"
+	"  --model M     linux-4, linux-5.10, linux-6 or openeuler-5.10 (default:\n"
+	"                from the trace's kernel release)\n"
+	"  --mode MODE   lockstep (free-run is not implemented yet)\n"
+	"  --json        one JSON object per trace instead of tables\n"
+	"  --paranoid    check the model's invariants after every event; stop at\n"
+	"                the first violation with the event index\n"
+	"  --verbose     also the first allocations of each class, with context\n"
+	"  --db D        (not implemented yet: the SQLite stage)\n";
+
+static double frac(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 0.0;
+}
+
+static uint64_t outcome_agree(const struct rp_result *r)
+{
+	return r->allocations - r->classes[RP_model_failed] - r->classes[RP_kernel_failed] -
+	       r->classes[RP_invalid_event];
+}
+
+static uint64_t zone_agree(const struct rp_result *r)
+{
+	return r->classes[RP_exact_pfn] + r->classes[RP_same_pageblock] + r->classes[RP_same_zone] +
+	       r->classes[RP_both_failed];
+}
+
+static void print_json(const char *path, const struct rp_result *r)
+{
+	printf("{\"trace\":\"%s\",\"model\":\"%s\",\"mode\":\"lockstep\",\"events\":%llu,"
+	       "\"allocations\":%llu,\"events_per_s\":%.0f,\"agreement\":{\"exact_pfn\":%.6f,"
+	       "\"same_zone\":%.6f,\"outcome\":%.6f,\"pcp\":%.6f,\"pcp_refill\":%.6f,"
+	       "\"pcp_drain\":%.6f},\"classes\":{", path, pa_profile_name(r->profile),
+	       (unsigned long long)r->events, (unsigned long long)r->allocations,
+	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
+	       frac(r->classes[RP_exact_pfn], r->allocations), frac(zone_agree(r), r->allocations),
+	       frac(outcome_agree(r), r->allocations),
+	       frac(r->refills_agree + r->drains_agree, r->refills + r->drains),
+	       frac(r->refills_agree, r->refills), frac(r->drains_agree, r->drains));
+	for (int c = 0; c < RP_NR_CLASSES; c++)
+		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
+		       (unsigned long long)r->classes[c]);
+	printf("}}\n");
+}
+
+static void print_text(const char *path, const struct rp_result *r)
+{
+	printf("%s: model %s, lock-step, %llu events (%.1f M events/s), %llu allocations\n", path,
+	       pa_profile_name(r->profile), (unsigned long long)r->events,
+	       r->seconds > 0 ? (double)r->events / r->seconds / 1e6 : 0.0,
+	       (unsigned long long)r->allocations);
+	printf("  %-16s %12s %8s  %s\n", "class", "count", "share", "meaning");
+	for (int c = 0; c < RP_NR_CLASSES; c++)
+		printf("  %-16s %12llu %7.2f%%  %s\n", rp_class_name(c),
+		       (unsigned long long)r->classes[c], 100 * frac(r->classes[c], r->allocations),
+		       rp_class_desc(c));
+	printf("  exact pfn by order:");
+	for (int o = 0; o < RP_MAX_ORDERS; o++)
+		if (r->by_order[o][0])
+			printf(" %d: %.2f%% of %llu;", o, 100 * frac(r->by_order[o][1], r->by_order[o][0]),
+			       (unsigned long long)r->by_order[o][0]);
+	printf("\n  pcp refills agree %.2f%% of %llu, drains agree %.2f%% of %llu; frees %llu "
+	       "(%llu of pages the model held free)\n", 100 * frac(r->refills_agree, r->refills),
+	       (unsigned long long)r->refills, 100 * frac(r->drains_agree, r->drains),
+	       (unsigned long long)r->drains, (unsigned long long)r->frees,
+	       (unsigned long long)r->free_desync);
+}
+
+static void print_first(const struct rp_result *r)
+{
+	static const char *const apply_names[] = { "from_pcp", "from_other_pcp", "from_buddy",
+						    "not_free", "unknown", "outside" };
+
+	printf("  first allocations of each class (event, cpu, order, gfp, kernel pfn, model pfn, "
+	       "model path, where the kernel's block was in the model):\n");
+	for (int c = 0; c < RP_NR_CLASSES; c++)
+		for (uint64_t i = 0; i < r->classes[c] && i < RP_FIRST; i++) {
+			const struct rp_divergence *d = &r->first[c][i];
+
+			printf("    %-14s #%-9llu cpu %u order %u gfp %#llx kernel %#llx model %#llx "
+			       "%s %s\n", rp_class_name(c), (unsigned long long)d->event, d->cpu,
+			       d->order, (unsigned long long)d->gfp, (unsigned long long)d->kernel_pfn,
+			       (unsigned long long)d->model_pfn, pa_path_name(d->path),
+			       (unsigned)d->apply < 6 ? apply_names[d->apply] : "?");
+		}
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "model", required_argument, NULL, 'm' },
+		{ "mode", required_argument, NULL, 'M' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "paranoid", no_argument, NULL, 'p' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rp_options opt = { .profile = -1 };
+	bool json = false, verbose = false;
+	int c, status = EXIT_OK;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			opt.profile = pa_profile_from_name(optarg);
+			if (opt.profile < 0)
+				return cli_usage_error("replay", "--model: expected linux-4, linux-5.10, "
+						       "linux-6 or openeuler-5.10, got '%s'", optarg);
+			break;
+		case 'M':
+			if (strcmp(optarg, "lockstep") != 0)
+				return cli_usage_error("replay", "--mode: only 'lockstep' is implemented, "
+						       "got '%s'", optarg);
+			break;
+		case 'j': json = true; break;
+		case 'p': opt.paranoid = true; break;
+		case 'v': verbose = true; break;
+		case 'd':
+			return cli_usage_error("replay", "--db: the SQLite stage is not implemented yet");
+		default:
+			return cli_usage_error("replay", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return cli_usage_error("replay", "expected a trace file");
+	for (int i = optind; i < argc; i++) {
+		struct rp_result res;
+		struct pr_error err = { 0 };
+
+		if (rp_replay_file(argv[i], &opt, &res, &err) < 0) {
+			status = cli_report(&err);
+			continue;
+		}
+		if (json)
+			print_json(argv[i], &res);
+		else
+			print_text(argv[i], &res);
+		if (verbose && !json)
+			print_first(&res);
+	}
+	return status;
+}
+
+const struct pr_command cmd_replay = {
+	.name = "replay",
+	.run = run,
+	.summary = "replay a trace against the allocator model and classify divergence",
+	.usage = usage,
+};

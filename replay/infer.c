@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the kernel did not export at capture start but the trace reveals:
+ * the migratetype of each pageblock before the trace changed it. A first
+ * pass over the events takes, per pageblock, the first of:
+ *   mm_page_alloc_zone_locked  the free list the block came from; since
+ *                              6.10 free lists follow pageblock types
+ *   mm_page_pcpu_drain         6.12+ re-reads the pageblock's type here
+ *   mm_page_alloc_extfrag      fallback_migratetype: the type before the
+ *                              fallback changed it
+ * Pageblocks the trace never touches keep capture's estimate.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/prt.h"
+#include "replay/infer.h"
+
+static int8_t *slot(struct rp_pageblock_hints *hints, const struct prt_header *h, uint64_t pfn)
+{
+	for (uint32_t z = 0; z < h->nr_zones; z++) {
+		uint64_t first = h->zones[z].start_pfn & ~((1ULL << h->pageblock_order) - 1);
+
+		if (hints->mt[z] && pfn >= h->zones[z].start_pfn &&
+		    pfn < h->zones[z].start_pfn + h->zones[z].spanned)
+			return &hints->mt[z][(pfn - first) >> h->pageblock_order];
+	}
+	return NULL;
+}
+
+static void learn(struct rp_pageblock_hints *hints, const struct prt_header *h,
+		  const struct prt_event *ev)
+{
+	int mt = -1;
+	int8_t *s;
+
+	if (ev->pfn == PRT_PFN_NONE)
+		return;
+	if (ev->type == PRT_EV_ZONE_LOCKED || ev->type == PRT_EV_PCPU_DRAIN)
+		mt = ev->migratetype;
+	else if (ev->type == PRT_EV_EXTFRAG)
+		mt = (int)ev->arg[1];
+	else
+		return;
+	s = slot(hints, h, ev->pfn);
+	if (s && *s < 0 && mt >= 0 && mt < PRT_MAX_MIGRATETYPES) {
+		*s = (int8_t)mt;
+		hints->learned++;
+	}
+}
+
+int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, struct pr_error *err)
+{
+	struct prt_reader *r = prt_reader_open(path, err);
+	const struct prt_header *h;
+	struct prt_event ev;
+	int got;
+
+	memset(hints, 0, sizeof(*hints));
+	if (!r)
+		return -1;
+	h = prt_reader_header(r);
+	hints->nr_zones = h->nr_zones;
+	hints->mt = calloc(h->nr_zones ? h->nr_zones : 1, sizeof(*hints->mt));
+	for (uint32_t z = 0; hints->mt && z < h->nr_zones; z++) {
+		uint64_t per = 1ULL << h->pageblock_order;
+		uint64_t first = h->zones[z].start_pfn & ~(per - 1);
+		uint64_t n = h->zones[z].spanned ?
+			(h->zones[z].start_pfn + h->zones[z].spanned - first + per - 1) / per : 0;
+
+		hints->mt[z] = malloc(n ? n : 1);
+		if (hints->mt[z])
+			memset(hints->mt[z], -1, n ? n : 1);
+	}
+	while ((got = prt_reader_next(r, &ev, NULL)) > 0)
+		learn(hints, h, &ev);
+	prt_reader_close(r);
+	return 0;	/* damage is reported by the main pass */
+}
+
+void rp_pageblock_hints_release(struct rp_pageblock_hints *hints)
+{
+	for (uint32_t z = 0; hints->mt && z < hints->nr_zones; z++)
+		free(hints->mt[z]);
+	free(hints->mt);
+	memset(hints, 0, sizeof(*hints));
+}

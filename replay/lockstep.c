@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The lock-step loop. Event by event, in the trace's merged order:
+ *   mm_page_alloc              predict, classify, then apply the kernel's block
+ *   mm_page_alloc_zone_locked  with percpu_refill: compare the model's refill
+ *                              choice, then move the kernel's block to the pcp
+ *   mm_page_pcpu_drain         compare the model's drain choice, then drain
+ *   mm_page_free               free as the model decides (pcp or buddy)
+ *   mm_page_free_batched       nothing: the same page's mm_page_free came
+ *                              first (free_pages_prepare traces every free;
+ *                              free_unref_folios then traces the batch)
+ *   lost                       opens a lost-event window on that cpu: the
+ *                              next allocation there is classed lost_events
+ *                              unless the model still agrees exactly
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture/prt.h"
+#include "replay/infer.h"
+#include "replay/replay.h"
+#include "replay/translate.h"
+
+#define RP_CLASS_NAME(name, desc) #name,
+#define RP_CLASS_DESC(name, desc) desc,
+static const char *const class_names[] = { RP_CLASSES(RP_CLASS_NAME) };
+static const char *const class_descs[] = { RP_CLASSES(RP_CLASS_DESC) };
+
+const char *rp_class_name(enum rp_class c)
+{
+	return (unsigned)c < RP_NR_CLASSES ? class_names[c] : "?";
+}
+
+const char *rp_class_desc(enum rp_class c)
+{
+	return (unsigned)c < RP_NR_CLASSES ? class_descs[c] : "?";
+}
+
+struct lockstep {
+	const struct rp_translate *t;
+	struct pa_model *m;
+	struct rp_result *res;
+	bool *lost_window;	/* per cpu */
+	uint32_t nr_cpus;
+};
+
+static enum rp_class classify(const struct lockstep *ls, const struct pa_prediction *p,
+			      const struct prt_event *ev)
+{
+	uint32_t pb = ls->t->topo.pageblock_order;
+	int kz;
+
+	if (ev->pfn == PRT_PFN_NONE)
+		return p->success ? RP_kernel_failed : RP_both_failed;
+	if (!p->success)
+		return RP_model_failed;
+	if (p->pfn == ev->pfn)
+		return RP_exact_pfn;
+	if ((p->pfn >> pb) == (ev->pfn >> pb))
+		return RP_same_pageblock;
+	kz = pa_model_zone_of(ls->m, ev->pfn);
+	if (kz == p->zone)
+		return RP_same_zone;
+	if (kz >= 0 && pa_model_zone_desc(ls->m, kz)->node == pa_model_zone_desc(ls->m, p->zone)->node)
+		return RP_other_zone;
+	return RP_other_node;
+}
+
+static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
+{
+	struct pa_request req = { .cpu = ev->cpu, .node = -1,
+				  .gfp = rp_translate_gfp(ls->t, ev->gfp), .order = ev->order };
+	struct pa_prediction p;
+	enum rp_class c;
+	enum pa_apply_result r = PA_APPLY_OUTSIDE;
+
+	ls->res->allocations++;
+	if (ev->order >= ls->t->topo.nr_orders || ev->cpu >= ls->nr_cpus ||
+	    (ev->pfn != PRT_PFN_NONE && pa_model_zone_of(ls->m, ev->pfn) < 0)) {
+		ls->res->classes[RP_invalid_event]++;
+		return;
+	}
+	pa_predict(ls->m, &req, &p);
+	c = classify(ls, &p, ev);
+	if (ev->pfn != PRT_PFN_NONE) {
+		r = pa_apply_alloc(ls->m, ev->cpu, ev->pfn, ev->order,
+				   rp_translate_mt(ls->t, ev->migratetype));
+
+		if (c != RP_exact_pfn && r == PA_APPLY_NOT_FREE)
+			c = RP_state_desync;
+		else if (c != RP_exact_pfn && r == PA_APPLY_UNKNOWN)
+			c = RP_unknown_state;
+	}
+	if (c != RP_exact_pfn && ls->lost_window[ev->cpu])
+		c = RP_lost_events;
+	ls->lost_window[ev->cpu] = false;
+	if (ls->res->classes[c] < RP_FIRST)
+		ls->res->first[c][ls->res->classes[c]] = (struct rp_divergence){
+			.event = ls->res->events - 1, .kernel_pfn = ev->pfn, .model_pfn = p.pfn,
+			.gfp = ev->gfp, .cpu = ev->cpu, .order = ev->order, .path = (uint8_t)p.path,
+			.apply = (int8_t)r };
+	ls->res->classes[c]++;
+	if (ev->order < RP_MAX_ORDERS) {
+		ls->res->by_order[ev->order][0]++;
+		ls->res->by_order[ev->order][1] += c == RP_exact_pfn;
+	}
+}
+
+static void on_refill(struct lockstep *ls, const struct prt_event *ev)
+{
+	int zone = pa_model_zone_of(ls->m, ev->pfn);
+	int mt = rp_translate_mt(ls->t, ev->migratetype);
+
+	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
+		return;
+	ls->res->refills++;
+	ls->res->refills_agree += pa_predict_refill(ls->m, ev->cpu, zone, ev->order, mt) == ev->pfn;
+	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
+}
+
+static void on_drain(struct lockstep *ls, const struct prt_event *ev)
+{
+	int zone = pa_model_zone_of(ls->m, ev->pfn);
+
+	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
+		return;
+	ls->res->drains++;
+	ls->res->drains_agree += pa_predict_drain(ls->m, ev->cpu, zone) == ev->pfn;
+	pa_pcp_drain(ls->m, ev->cpu, ev->pfn, ev->order, rp_translate_mt(ls->t, ev->migratetype));
+}
+
+static void on_free(struct lockstep *ls, const struct prt_event *ev)
+{
+	if (ev->order >= ls->t->topo.nr_orders || ev->cpu >= ls->nr_cpus)
+		return;
+	ls->res->frees++;
+	if (pa_free(ls->m, ev->cpu, ev->pfn, ev->order) == PA_FREE_NOT_ALLOCATED)
+		ls->res->free_desync++;
+}
+
+static void on_event(struct lockstep *ls, const struct prt_event *ev)
+{
+	switch (ev->type) {
+	case PRT_EV_ALLOC: on_alloc(ls, ev); break;
+	case PRT_EV_FREE: on_free(ls, ev); break;
+	case PRT_EV_ZONE_LOCKED:
+		if (ev->arg[0] && ev->pfn != PRT_PFN_NONE)
+			on_refill(ls, ev);
+		break;
+	case PRT_EV_PCPU_DRAIN: on_drain(ls, ev); break;
+	case PRT_EV_EXTFRAG: ls->res->extfrag++; break;
+	case PRT_EV_LOST:
+		if (ev->cpu < ls->nr_cpus)
+			ls->lost_window[ev->cpu] = true;
+		break;
+	default: break;
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_options *opt,
+	       struct pr_error *err)
+{
+	struct prt_event ev;
+	int got;
+	double start = now();
+
+	while ((got = prt_reader_next(r, &ev, err)) > 0) {
+		ls->res->events++;
+		on_event(ls, &ev);
+		if (opt->paranoid && pa_model_check(ls->m, err) < 0) {
+			char msg[sizeof(err->msg)];
+
+			ls->res->paranoid_event = ls->res->events - 1;
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			pr_fail(err, PR_ESTATE, "event %llu (%s, cpu %u, pfn %#llx, order %u): %s",
+				(unsigned long long)ls->res->paranoid_event, prt_event_name(ev.type),
+				ev.cpu, (unsigned long long)ev.pfn, ev.order, msg);
+			return -1;
+		}
+	}
+	ls->res->seconds = now() - start;
+	return got;
+}
+
+int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_result *res,
+		   struct pr_error *err)
+{
+	struct prt_reader *r = prt_reader_open(path, err);
+	struct rp_translate t;
+	struct rp_pageblock_hints hints = { 0 };
+	struct lockstep ls = { .res = res };
+	const struct prt_header *h;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (!r)
+		return -1;
+	h = prt_reader_header(r);
+	res->profile = opt->profile >= 0 ? (enum pa_profile)opt->profile
+					 : pa_profile_for_release(h->kernel_release);
+	if (rp_translate_init(&t, h, err) < 0)
+		goto out_reader;
+	ls.t = &t;
+	ls.nr_cpus = h->nr_cpus;
+	ls.lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(bool));
+	rp_infer_pageblocks(path, &hints, NULL);
+	ls.m = rp_build_model(&t, h, &hints, res->profile, err);
+	rp_pageblock_hints_release(&hints);
+	if (ls.lost_window && ls.m)
+		ret = run(&ls, r, opt, err);
+	else if (!ls.lost_window)
+		pr_fail(err, PR_ENOMEM, "out of memory");
+	pa_model_destroy(ls.m);
+	free(ls.lost_window);
+	rp_translate_release(&t);
+out_reader:
+	prt_reader_close(r);
+	return ret < 0 ? -1 : 0;
+}

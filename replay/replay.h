@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_REPLAY_REPLAY_H
+#define PR_REPLAY_REPLAY_H
+
+/*
+ * Lock-step replay: for each kernel allocation in a .prt trace, ask the
+ * model what it would have returned, classify the answer against what the
+ * kernel returned, then make the model follow the kernel. docs/divergence.md
+ * describes each class.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "allocator/model.h"
+#include "common/error.h"
+
+/* The classes of an allocation's outcome: name, description. */
+#define RP_CLASSES(X) \
+	X(exact_pfn, "model predicted the kernel's pfn") \
+	X(same_pageblock, "other pfn in the same pageblock") \
+	X(same_zone, "other pageblock of the same zone") \
+	X(other_zone, "another zone of the same node") \
+	X(other_node, "another node") \
+	X(model_failed, "model failed where the kernel succeeded") \
+	X(kernel_failed, "kernel failed where the model succeeded") \
+	X(both_failed, "both failed") \
+	X(state_desync, "kernel used a page the model believed not free") \
+	X(lost_events, "inside a lost-event window") \
+	X(unknown_state, "the model could not know the page's state") \
+	X(invalid_event, "pfn outside every zone or order out of range")
+
+#define RP_CLASS_ENUM(name, desc) RP_##name,
+enum rp_class { RP_CLASSES(RP_CLASS_ENUM) RP_NR_CLASSES };
+#undef RP_CLASS_ENUM
+
+const char *rp_class_name(enum rp_class c);
+const char *rp_class_desc(enum rp_class c);
+
+#define RP_MAX_ORDERS 16
+
+struct rp_options {
+	int profile;		/* enum pa_profile, or -1: from the trace's release */
+	bool paranoid;		/* check the model's invariants after every event */
+};
+
+/* One classified allocation, kept for the first few of each class. */
+struct rp_divergence {
+	uint64_t event;			/* index in the merged event stream */
+	uint64_t kernel_pfn, model_pfn;	/* PA_PFN_NONE: failed */
+	uint64_t gfp;			/* raw, as the trace has it */
+	uint32_t cpu;
+	uint8_t order;
+	uint8_t path;			/* enum pa_path of the prediction */
+	int8_t apply;			/* enum pa_apply_result of the kernel's block */
+};
+
+#define RP_FIRST 8
+
+struct rp_result {
+	struct rp_divergence first[RP_NR_CLASSES][RP_FIRST];
+	enum pa_profile profile;
+	uint64_t events, allocations;
+	uint64_t classes[RP_NR_CLASSES];
+	uint64_t by_order[RP_MAX_ORDERS][2];	/* [order][0 allocations, 1 exact] */
+	uint64_t refills, refills_agree, drains, drains_agree;
+	uint64_t frees, free_desync, extfrag;
+	double seconds;
+	uint64_t paranoid_event;	/* event index of the first violation */
+};
+
+int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_result *res,
+		   struct pr_error *err);
+
+#endif

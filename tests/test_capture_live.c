@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* Real capture on this host (root + tracefs), and the capture CLI's errors. */
+#include "tests/lib/harness.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture/gfp_format.h"
+#include "capture/prt.h"
+
+#define SKIP_UNLESS_LIVE() \
+	require_or_skip(have_root() && have_tracefs(), \
+			"needs root and tracefs (mount -t tracefs nodev /sys/kernel/tracing)")
+
+/* Instances our captures left behind: must always be none. */
+static int leftover_instances(void)
+{
+	DIR *d = opendir("/sys/kernel/tracing/instances");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, "pagereplay-", 11) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The checks every real trace must pass; returns allocations seen. */
+static uint64_t check_trace(const char *path)
+{
+	struct pr_error err = { 0 };
+	struct prt_reader *r = prt_reader_open(path, &err);
+	const struct prt_header *h;
+	struct prt_event ev;
+	uint64_t allocs = 0, events = 0;
+	int got;
+
+	if (!r)
+		fail_msg("%s", err.msg);
+	h = prt_reader_header(r);
+	assert_true(h->nr_zones >= 2);
+	assert_true(h->nr_gfp_flags > 20);
+	assert_true(h->nr_free_blocks > 0);
+	assert_int_equal(h->nr_orders, 11);
+	while ((got = prt_reader_next(r, &ev, &err)) > 0) {
+		bool in_zone = false;
+		char buf[512];
+
+		events++;
+		assert_true(ev.cpu < h->nr_cpus);
+		if (ev.type != PRT_EV_ALLOC && ev.type != PRT_EV_FREE)
+			continue;
+		assert_true(ev.order < h->nr_orders);
+		if (ev.pfn == PRT_PFN_NONE)
+			continue;
+		for (uint32_t z = 0; z < h->nr_zones; z++)
+			if (ev.pfn >= h->zones[z].start_pfn &&
+			    ev.pfn + (1ULL << ev.order) <= h->zones[z].start_pfn + h->zones[z].spanned)
+				in_zone = true;
+		if (!in_zone)
+			fail_msg("pfn %#llx order %u in no zone", (unsigned long long)ev.pfn, ev.order);
+		if (ev.type == PRT_EV_ALLOC) {
+			allocs++;
+			/* every bit the kernel sets has a name in the file's own table */
+			prt_gfp_format(ev.gfp, h->gfp_flags, h->nr_gfp_flags, buf, sizeof(buf));
+			if (strstr(buf, "0x"))
+				fail_msg("gfp %#llx decodes with unnamed bits: %s",
+					 (unsigned long long)ev.gfp, buf);
+		}
+	}
+	assert_int_equal(got, 0);
+	assert_true(events > 0);
+	prt_reader_close(r);
+	return allocs;
+}
+
+static void test_capture_workload(void **state)
+{
+	const char *out = scratch_path("live.prt");
+	struct run_result r;
+
+	(void)state;
+	SKIP_UNLESS_LIVE();
+	r = run_pagereplay("capture", "-o", out, "--duration", "5", "--",
+			   "sh", "-c", "head -c 64M /dev/urandom > /dev/shm/pr-test && rm /dev/shm/pr-test",
+			   NULL);
+	if (r.status != 0)
+		fail_msg("capture failed: %s", r.err);
+	assert_non_null(strstr(r.out, "captured "));
+	assert_non_null(strstr(r.out, "command exited with status 0"));
+	/* 64 MiB of shmem pages: at least 16384 order-0 allocations */
+	assert_true(check_trace(out) >= 16384);
+	assert_int_equal(leftover_instances(), 0);
+	run_result_free(&r);
+}
+
+static void test_sigint_mid_capture(void **state)
+{
+	const char *out = scratch_path("sigint.prt");
+	pid_t pid;
+	int status;
+
+	(void)state;
+	SKIP_UNLESS_LIVE();
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const char *bin = getenv("PAGEREPLAY_BIN");
+
+		freopen("/dev/null", "w", stdout);
+		execl(bin ? bin : "build/pagereplay", "pagereplay", "capture", "-o", out,
+		      "--duration", "60", NULL);
+		_exit(127);
+	}
+	sleep(2);
+	assert_true(leftover_instances() >= 1);	/* it is really running */
+	kill(pid, SIGINT);
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(leftover_instances(), 0);
+	assert_int_equal(access(out, F_OK), 0);
+	check_trace(out);
+}
+
+/* kill -9 mid-capture: the .tmp holds every whole chunk and reads cleanly;
+ * the next capture removes the instance the dead one could not. */
+static void test_sigkill_leaves_readable_tmp(void **state)
+{
+	const char *out = scratch_path("killed.prt");
+	char tmp[512];
+	struct run_result r;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	SKIP_UNLESS_LIVE();
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const char *bin = getenv("PAGEREPLAY_BIN");
+
+		setpgid(0, 0);	/* one group: capture, stress-ng and its workers */
+		freopen("/dev/null", "w", stdout);
+		freopen("/dev/null", "w", stderr);
+		execl(bin ? bin : "build/pagereplay", "pagereplay", "capture", "-o", out,
+		      "--duration", "60", "--", "stress-ng", "--vm", "1", "--vm-bytes", "256M",
+		      "--timeout", "10s", NULL);
+		_exit(127);
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	for (int i = 0; i < 300 && access(tmp, F_OK) != 0; i++)
+		usleep(100000);	/* slow under sanitizers: wait for the writer */
+	sleep(2);
+	kill(-pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	assert_int_equal(access(out, F_OK), -1);
+	assert_true(check_trace(tmp) > 0);
+	assert_true(leftover_instances() >= 1);
+	r = run_pagereplay("capture", "-o", scratch_path("after.prt"), "--duration", "0.2", NULL);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(leftover_instances(), 0);
+	run_result_free(&r);
+}
+
+static void test_cli_errors(void **state)
+{
+	struct run_result r;
+
+	(void)state;
+	r = run_pagereplay("capture", "--frob", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "pagereplay: error: unknown option '--frob'\n"
+				   "try 'pagereplay help capture' for usage\n");
+	run_result_free(&r);
+	r = run_pagereplay("capture", "--duration", "soon", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "--duration: expected seconds > 0, got 'soon'"));
+	run_result_free(&r);
+	r = run_pagereplay("capture", "--buffer-size", "1", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "--buffer-size: expected KB from 4 to 16777216, got '1'"));
+	run_result_free(&r);
+	r = run_pagereplay("capture", "--duration", "1", "--events", "-mm_page_frob", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "--events: unknown event 'mm_page_frob'"));
+	run_result_free(&r);
+	/* stdin is not a terminal here: refuse to run forever */
+	r = run_pagereplay("capture", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "give --duration or a command"));
+	run_result_free(&r);
+	r = run_pagereplay("capture", "--help", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "usage: pagereplay capture"));
+	run_result_free(&r);
+}
+
+static void test_refuses_without_root(void **state)
+{
+	char cmd[1024];
+	const char *bin = getenv("PAGEREPLAY_BIN");
+	FILE *p;
+	char line[512] = "";
+	int status;
+
+	(void)state;
+	require_or_skip(have_root() && access("/usr/sbin/runuser", X_OK) == 0,
+			"needs root and runuser to drop to an unprivileged user");
+	snprintf(cmd, sizeof(cmd), "/usr/sbin/runuser -u nobody -- %s capture -o /tmp/x.prt "
+		 "--duration 1 2>&1", bin ? bin : "build/pagereplay");
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	if (!fgets(line, sizeof(line), p))
+		line[0] = '\0';
+	status = pclose(p);
+	if (strstr(line, "Permission denied") && strstr(line, "exec"))
+		skip();	/* the binary sits where nobody may not execute it */
+	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_string_equal(line,
+		"pagereplay: error: capture needs root (tracefs and /proc/kpageflags)\n");
+}
+
+static void test_info_cli(void **state)
+{
+	struct run_result r;
+
+	(void)state;
+	r = run_pagereplay("info", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "expected a trace file"));
+	run_result_free(&r);
+	r = run_pagereplay("info", "/nonexistent.prt", NULL);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "pagereplay: error: cannot open '/nonexistent.prt': "
+				   "No such file or directory\n");
+	run_result_free(&r);
+	r = run_pagereplay("info", "--json", project_path("traces/mixed.prt"), NULL);
+	assert_int_equal(r.status, 0);
+	for (const char *const *k = (const char *const[]){ "\"format_version\":1",
+		"\"kernel_release\":\"6.", "\"events\":", "\"lost_events\":0", "\"file_bytes\":",
+		"\"event_counts\":{\"mm_page_alloc\":", "\"alloc_failures\":", "\"cpus\":2",
+		"\"zones\":[{\"node\":0,\"name\":\"DMA\",\"start_pfn\":1,", "\"duration_s\":",
+		NULL }; *k; k++)
+		if (!strstr(r.out, *k))
+			fail_msg("missing %s in %s", *k, r.out);
+	run_result_free(&r);
+}
+
+static void test_bundled_traces_are_sane(void **state)
+{
+	const char *names[] = { "traces/vm-heavy.prt", "traces/page-cache.prt", "traces/mixed.prt" };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++)
+		assert_true(check_trace(project_path(names[i])) > 1000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cli_errors),
+		cmocka_unit_test(test_info_cli),
+		cmocka_unit_test(test_bundled_traces_are_sane),
+		cmocka_unit_test(test_capture_workload),
+		cmocka_unit_test(test_sigint_mid_capture),
+		cmocka_unit_test(test_sigkill_leaves_readable_tmp),
+		cmocka_unit_test(test_refuses_without_root),
+	};
+	int failed = cmocka_run_group_tests_name("capture_live", tests, NULL, NULL);
+
+	scratch_cleanup();
+	return failed;
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* Lock-step replay: hand-made traces for classes, and the bundled real ones. */
+#include "tests/lib/harness.h"
+#include "tests/lib/prt_sample.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay/replay.h"
+
+/*
+ * A one-zone trace header: Normal at 0x100000, 4096 pages, one free
+ * order-10 block at 0x100000, the 6.18 gfp bits that matter here.
+ */
+static void tiny_header(struct prt_header *h)
+{
+	sample_header(h);
+	free(h->zones[0].pcp);
+	h->nr_zones = 1;
+	h->zones[0] = h->zones[1];
+	h->zones[0].spanned = h->zones[0].present = h->zones[0].managed = 4096;
+	h->zones[0].wmark_low = 8;
+	h->zones[0].lowmem_reserve[2] = 0;
+	free(h->pageblock_mt[1]);
+	h->pageblock_mt[1] = NULL;
+	memset(h->pageblock_mt[0], 1, 4096 / 512);	/* movable */
+	h->nr_free_blocks = 1;
+	h->free_blocks[0] = (struct prt_free_block){ 0x100000, 10, 1 };
+	free(h->gfp_flags);
+	h->nr_gfp_flags = 4;
+	h->gfp_flags = calloc(4, sizeof(*h->gfp_flags));
+	h->gfp_flags[0] = (struct prt_flag){ "__GFP_HIGHMEM", 0x2 };
+	h->gfp_flags[1] = (struct prt_flag){ "__GFP_MOVABLE", 0x8 };
+	h->gfp_flags[2] = (struct prt_flag){ "__GFP_IO", 0x40 };
+	h->gfp_flags[3] = (struct prt_flag){ "__GFP_HARDWALL", 0x100000 };
+	h->initial.nr_zones = 1;
+}
+
+static void add(struct prt_writer *w, uint64_t ts, uint8_t type, uint64_t pfn, unsigned order,
+		uint64_t gfp, uint64_t arg0)
+{
+	struct prt_event ev = { .ts_ns = ts, .type = type, .pfn = pfn, .order = (uint8_t)order,
+				.gfp = gfp, .migratetype = 1 };
+
+	ev.arg[0] = arg0;
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+}
+
+static void test_classes_on_a_hand_made_trace(void **state)
+{
+	const char *path = scratch_path("classes.prt");
+	const uint64_t movable = 0x10004a;	/* HARDWALL|IO|MOVABLE|HIGHMEM */
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_options opt = { .profile = -1, .paranoid = true };
+	struct rp_result r;
+	struct pr_error err = { 0 };
+
+	(void)state;
+	tiny_header(&h);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	/* 1. refill of 0x100000 then its allocation: the model agrees exactly */
+	add(w, 10, PRT_EV_ZONE_LOCKED, 0x100000, 0, 0, 1);
+	add(w, 11, PRT_EV_ALLOC, 0x100000, 0, movable, 0);
+	/* 2. the pcp is empty again; the kernel takes 0x100200 (another
+	 * pageblock of the free order-10 block): the model would refill from
+	 * the smallest free block, 0x100001: same zone, other pageblock */
+	add(w, 12, PRT_EV_ALLOC, 0x100200, 0, movable, 0);
+	/* 3. the kernel fails an order-0 request the model can serve */
+	add(w, 13, PRT_EV_ALLOC, PRT_PFN_NONE, 0, movable, 0);
+	/* 4. a pfn outside every zone */
+	add(w, 14, PRT_EV_ALLOC, 0x900000, 0, movable, 0);
+	/* 5. a page the trace never showed (outside the free map): unknown */
+	add(w, 15, PRT_EV_ALLOC, 0x100400 + 5, 0, movable, 0);
+	/* 6. the same page again: the model knows it is allocated now */
+	add(w, 16, PRT_EV_ALLOC, 0x100400 + 5, 0, movable, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+
+	if (rp_replay_file(path, &opt, &r, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(r.allocations, 6);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.classes[RP_same_zone], 1);
+	assert_int_equal(r.classes[RP_kernel_failed], 1);
+	assert_int_equal(r.classes[RP_invalid_event], 1);
+	assert_int_equal(r.classes[RP_unknown_state], 1);
+	assert_int_equal(r.classes[RP_state_desync], 1);
+	assert_int_equal(r.first[RP_same_zone][0].kernel_pfn, 0x100200);
+	assert_int_equal(r.first[RP_same_zone][0].model_pfn, 0x100001);
+	/* taking 0x100200 out of [0x100200, 0x100400) left 0x100201 at the head
+	 * of the order-0 list, in front of 0x100001: the model's next choice */
+	assert_int_equal(r.first[RP_kernel_failed][0].model_pfn, 0x100201);
+	assert_int_equal(r.refills, 1);
+	assert_int_equal(r.refills_agree, 1);
+}
+
+static void test_bundled_traces_classify_every_allocation(void **state)
+{
+	const char *names[] = { "traces/vm-heavy.prt", "traces/page-cache.prt", "traces/mixed.prt" };
+	/* Floors at the figures first reached (2026-11-22); raise them as the
+	 * model improves: a drop is a regression. */
+	const double exact_floor[] = { 0.40, 0.55, 0.10 };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct rp_options opt = { .profile = -1 };
+		struct rp_result r;
+		struct pr_error err = { 0 };
+		uint64_t sum = 0;
+
+		if (rp_replay_file(project_path(names[i]), &opt, &r, &err) < 0)
+			fail_msg("%s", err.msg);
+		for (int c = 0; c < RP_NR_CLASSES; c++)
+			sum += r.classes[c];
+		assert_int_equal(sum, r.allocations);
+		assert_true(r.allocations > 1000);
+		assert_int_equal(r.classes[RP_invalid_event], 0);
+		if ((double)r.classes[RP_exact_pfn] / (double)r.allocations < exact_floor[i])
+			fail_msg("%s: exact pfn %.4f below %.2f", names[i],
+				 (double)r.classes[RP_exact_pfn] / (double)r.allocations, exact_floor[i]);
+	}
+}
+
+static void test_cli(void **state)
+{
+	struct run_result r;
+
+	(void)state;
+	r = run_pagereplay("replay", "--json", project_path("traces/mixed.prt"), NULL);
+	assert_int_equal(r.status, 0);
+	for (const char *const *k = (const char *const[]){ "\"events\":", "\"allocations\":",
+		"\"events_per_s\":", "\"model\":\"linux-6\"", "\"mode\":\"lockstep\"",
+		"\"agreement\":{\"exact_pfn\":", "\"same_zone\":", "\"outcome\":", "\"pcp\":",
+		"\"classes\":{\"exact_pfn\":", NULL }; *k; k++)
+		if (!strstr(r.out, *k))
+			fail_msg("missing %s in %s", *k, r.out);
+	run_result_free(&r);
+	r = run_pagereplay("replay", "--model", "linux-7", "x.prt", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "--model: expected linux-4, linux-5.10, linux-6 or "
+				      "openeuler-5.10, got 'linux-7'"));
+	run_result_free(&r);
+	r = run_pagereplay("replay", "--db", "x.db", "x.prt", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "--db: the SQLite stage is not implemented yet"));
+	run_result_free(&r);
+	r = run_pagereplay("replay", "/nonexistent.prt", NULL);
+	assert_int_equal(r.status, 1);
+	run_result_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classes_on_a_hand_made_trace),
+		cmocka_unit_test(test_bundled_traces_classify_every_allocation),
+		cmocka_unit_test(test_cli),
+	};
+	int failed = cmocka_run_group_tests_name("replay", tests, NULL, NULL);
+
+	scratch_cleanup();
+	return failed;
+}
