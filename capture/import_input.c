@@ -113,7 +113,12 @@ static int fill_zstd(struct imp_input *in, char *dst, size_t cap, size_t *got,
 {
 	ZSTD_inBuffer ib = { in->raw + in->raw_pos, in->raw_len - in->raw_pos, 0 };
 	ZSTD_outBuffer ob = { dst, cap, 0 };
-	size_t rc = ZSTD_decompressStream(in->zs, &ob, &ib);
+	size_t rc;
+
+	*got = 0;
+	if (ib.size == 0 && in->zs_last == 0)
+		return 0;	/* between frames: a new call would ask for a header */
+	rc = ZSTD_decompressStream(in->zs, &ob, &ib);
 
 	in->raw_pos += ib.pos;
 	*got = ob.pos;
