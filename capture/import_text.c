@@ -595,7 +595,7 @@ static void event_line(struct imp_gfp *g, const char *p, const char *end, struct
 	}
 	o->kind = IMP_LINE_EVENT;
 	split_fields(tok_end + 1, end, &fs);
-	if (fill_event(g, type, &fs, o) < 0) {
+	if (fill_event(g, type, &fs, o) != 0) {
 		if (o->kind != IMP_LINE_BAD_GFP)
 			o->kind = IMP_LINE_BAD;
 		return;
