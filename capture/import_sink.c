@@ -129,6 +129,8 @@ int imp_sink_event(struct imp_sink *s, const struct prt_event *ev, const char *s
 	uint16_t cpu = ev->cpu;
 	char where[48] = "";
 
+	if (cpu < MAX_CPUS && !(s->seen[cpu] && ev->ts_ns < s->last_ts[cpu]))
+		goto in_order;
 	if (line)
 		snprintf(where, sizeof(where), " line %llu:", (unsigned long long)line);
 	if (cpu >= MAX_CPUS)
@@ -139,6 +141,7 @@ int imp_sink_event(struct imp_sink *s, const struct prt_event *ev, const char *s
 			       "'%s':%s time goes backwards on cpu %u (%llu ns after %llu ns)",
 			       src, where, cpu, (unsigned long long)ev->ts_ns,
 			       (unsigned long long)s->last_ts[cpu]);
+in_order:
 	if (s->has_pending[cpu] && flush_pending(s, cpu, ev->ts_ns, err) < 0)
 		return -1;
 	s->seen[cpu] = true;
@@ -203,7 +206,7 @@ int imp_sink_comm(struct imp_sink *s, uint32_t pid, const char *comm, size_t len
 		len = COMM_LEN - 1;
 	slot = comm_slot(s->comms, s->comm_cap, pid);
 	if (slot->used) {
-		if (strncmp(slot->comm, comm, len) != 0 || slot->comm[len] != '\0') {
+		if (slot->comm[len] != '\0' || memcmp(slot->comm, comm, len) != 0) {
 			memcpy(slot->comm, comm, len);
 			slot->comm[len] = '\0';
 		}

@@ -183,15 +183,17 @@ static void split_fields(const char *p, const char *end, struct fields *fs)
 	}
 }
 
-static const struct field *get(const struct fields *fs, const char *key)
+static const struct field *get_n(const struct fields *fs, const char *key, size_t n)
 {
-	size_t n = strlen(key);
-
 	for (unsigned i = 0; i < fs->n; i++)
 		if (fs->f[i].key_len == n && memcmp(fs->f[i].key, key, n) == 0)
 			return &fs->f[i];
 	return NULL;
 }
+
+/* Keys are literals or literal-backed: their length is known at compile
+ * time in the hot path, so no strlen per field per line. */
+#define get(fs, key) get_n((fs), (key), __builtin_strlen(key))
 
 /* 0 ok; -1 and o->why set (missing or malformed). */
 static int num(const struct fields *fs, const char *key, uint64_t *v, struct imp_line *o)
@@ -408,13 +410,15 @@ static int event_type(const char *name, size_t len, bool *fast)
 {
 	static const char fast_name[] = "mm_compaction_fast_isolate_freepages";
 
-	*fast = false;
-	for (int t = PRT_EV_ALLOC; t < PRT_EV_LOST; t++) {
-		const char *n = prt_event_name((enum prt_event_type)t);
+	static size_t lens[PRT_EV_LOST];
 
-		if (strlen(n) == len && memcmp(n, name, len) == 0)
+	*fast = false;
+	if (!lens[PRT_EV_ALLOC])
+		for (int t = PRT_EV_ALLOC; t < PRT_EV_LOST; t++)
+			lens[t] = strlen(prt_event_name((enum prt_event_type)t));
+	for (int t = PRT_EV_ALLOC; t < PRT_EV_LOST; t++)
+		if (lens[t] == len && memcmp(prt_event_name((enum prt_event_type)t), name, len) == 0)
 			return t;
-	}
 	if (len == sizeof(fast_name) - 1 && memcmp(name, fast_name, len) == 0) {
 		*fast = true;
 		return PRT_EV_COMPACT_ISOLATE_FREE;
