@@ -52,8 +52,6 @@ BIN := $(BUILD)/pagereplay
 
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-BENCH_SRC := $(wildcard tests/bench_*.c)
-BENCH_BIN := $(patsubst tests/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 TEST_LIB_SRC := $(wildcard tests/lib/*.c)
 TEST_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_LIB_SRC))
 
@@ -65,7 +63,7 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -Wp,-MMD,$(BUILD)/$*.d -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -MF $(BUILD)/$*.d -MT $@ -c -o $@ $<
 
 $(BIN): $(BUILD)/main.o $(LIBS)
 	@$(if $(Q),echo "  LINK    $@")
@@ -74,11 +72,6 @@ $(BIN): $(BUILD)/main.o $(LIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_LIB_OBJ) $(LIBS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs $(TEST_PKG))
-
-$(BUILD)/bench/%: $(BUILD)/tests/%.o $(LIBS)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
 	$(Q)scripts/deps.sh
@@ -109,7 +102,7 @@ valgrind: $(BIN) $(TEST_BIN)
 	$(Q)VALGRIND=1 scripts/run-tests.sh $(BUILD) valgrind
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all $(BENCH_BIN)
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench.sh $(BIN)
 
 FUZZ_SECONDS ?= 60

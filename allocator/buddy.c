@@ -1,160 +1,209 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The buddy lists of one zone: adding and removing free blocks, freeing
- * with merging (__free_one_page), taking an exact block out of a larger one
- * (what expand() leaves), and __rmqueue_smallest.
- *
- * Behaviour read from mm/page_alloc.c of 6.18 (the linux-6 profile):
- * - expand() keeps the low half and puts each upper half at the head of
- *   its order's list (__add_to_free_list(..., tail=false));
- * - a freed block merges with its buddy while the buddy is a free block of
- *   the same order; at or above pageblock order only if both pageblocks
- *   are of mergeable types (< MIGRATE_PCPTYPES) or equal, and the merged
- *   range adopts the freed block's type;
- * - the merged block goes to the tail of its list when the buddy of the
- *   next-larger block is free (buddy_merge_likely: it is likely to merge
- *   soon, so it should not be handed out first), except at the two highest
- *   orders; otherwise to the head.
+ * The buddy core: splitting (expand), the smallest-first search, freeing
+ * with merging and the head/tail placement rule, pageblock moves.
+ * Behaviour read from mm/page_alloc.c: expand, page_del_and_expand,
+ * __rmqueue_smallest, __free_one_page, buddy_merge_likely,
+ * split_large_buddy, __move_freepages_block (4.4.178, 5.10.7, 6.18.2).
  */
 #include "allocator/types.h"
 
-void pa_buddy_add(struct pa_zone *z, uint32_t idx, unsigned order, int mt, bool tail)
+/*
+ * expand: the lower half is kept; each upper half goes to the head of the
+ * list one order down, largest first, so a fresh block hands out
+ * ascending pfns.
+ */
+void expand(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned low, unsigned high,
+	    int mt)
 {
-	struct pa_page *p = &z->pages[idx];
-
-	p->state = PS_BUDDY;
-	p->order = (uint8_t)order;
-	p->mt = (uint8_t)mt;
-	if (tail)
-		pa_list_add_tail(z, &z->free[order][mt], idx);
-	else
-		pa_list_add_head(z, &z->free[order][mt], idx);
-	z->free_pages += 1ULL << order;
+	while (high > low) {
+		high--;
+		buddy_add(m, z, pfn + ((uint64_t)1 << high), high, mt, false);
+	}
 }
 
-void pa_buddy_del(struct pa_zone *z, uint32_t idx)
+int64_t rmqueue_smallest_find(const struct pa_model *m, const struct pa_zone *z, unsigned order,
+			      int mt)
 {
-	struct pa_page *p = &z->pages[idx];
+	for (unsigned o = order; o < m->nr_orders; o++) {
+		int64_t h = list_first(&z->free[o][mt]);
 
-	pa_list_del(z, &z->free[p->order][p->mt], idx);
-	z->free_pages -= 1ULL << p->order;
-	p->state = PS_ALLOCATED;
+		if (h >= 0)
+			return h + (int64_t)z->start;
+	}
+	return -1;
 }
 
-static bool is_free_block(const struct pa_zone *z, uint64_t idx, unsigned order)
+/*
+ * Take [target, target + 2^order) out of the free block at head. When the
+ * target is the lowest part this is exactly page_del_and_expand; for any
+ * other target the halves not holding it are listed the same way.
+ */
+void take_block(struct pa_model *m, struct pa_zone *z, uint64_t head, uint64_t target,
+		unsigned order, int rem_mt)
 {
-	return idx < z->desc.spanned && z->pages[idx].state == PS_BUDDY &&
-	       z->pages[idx].order == order;
-}
+	unsigned o = pg_order(zpage(z, head));
+	uint64_t cur = head;
 
-static bool mergeable(int mt)
-{
-	return mt < PA_PCPTYPES;
-}
+	buddy_del(m, z, head);
+	while (o > order) {
+		uint64_t half = (uint64_t)1 << --o;
 
-static void set_pageblocks(const struct pa_model *m, struct pa_zone *z, uint32_t idx,
-			   unsigned order, int mt)
-{
-	uint64_t per = 1ULL << m->pageblock_order;
-	uint64_t first = (z->start + idx - z->pb_first) / per;
-	uint64_t n = order >= m->pageblock_order ? 1ULL << (order - m->pageblock_order) : 1;
-
-	for (uint64_t b = 0; b < n; b++)
-		z->pb_mt[first + b] = (int8_t)mt;
-}
-
-void pa_buddy_free(const struct pa_model *m, struct pa_zone *z, uint32_t idx, unsigned order,
-		   int mt)
-{
-	unsigned max = m->nr_orders - 1;
-	bool tail = false;
-
-	while (order < max) {
-		uint64_t buddy = (uint64_t)idx ^ (1ULL << order);
-
-		if (!is_free_block(z, buddy, order))
-			break;
-		if (order >= m->pageblock_order) {
-			int bmt = pa_pageblock_mt(m, z, (uint32_t)buddy);
-
-			if (bmt != mt && (!mergeable(mt) || !mergeable(bmt)))
-				break;
-			if (bmt != mt)
-				set_pageblocks(m, z, (uint32_t)buddy, order, mt);
+		if (target >= cur + half) {
+			buddy_add(m, z, cur, o, rem_mt, false);
+			cur += half;
+		} else {
+			buddy_add(m, z, cur + half, o, rem_mt, false);
 		}
-		pa_buddy_del(z, (uint32_t)buddy);
-		idx &= (uint32_t)buddy;
-		order++;
 	}
-	if (order + 2 < m->nr_orders) {
-		uint64_t higher = (uint64_t)idx & ~((2ULL << order) - 1);
-		uint64_t higher_buddy = higher ^ (2ULL << order);
-
-		tail = is_free_block(z, higher_buddy, order + 1);
-	}
-	pa_buddy_add(z, idx, order, mt, tail);
 }
 
-uint32_t pa_buddy_find(const struct pa_model *m, const struct pa_zone *z, uint32_t idx)
+/* Pages become allocated; remember mobility for the claim threshold. */
+void mark_alloc(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned order, int mt)
 {
-	for (unsigned o = 0; o < m->nr_orders; o++) {
-		uint32_t head = idx & ~((1u << o) - 1);
-		const struct pa_page *p = &z->pages[head];
-
-		if (p->state == PS_BUDDY && p->order >= o && idx < head + (1u << p->order))
-			return head;
-	}
-	return PA_NIL;
-}
-
-void pa_buddy_take(const struct pa_model *m, struct pa_zone *z, uint32_t head, uint32_t idx,
-		   unsigned order, int mt)
-{
-	unsigned k = z->pages[head].order;
-
-	if (mt < 0)
-		mt = z->pages[head].mt;
+	uint64_t n = (uint64_t)1 << order;
+	bool movable = mt == PA_MT_MOVABLE;
 
 	(void)m;
-	pa_buddy_del(z, head);
-	while (k > order) {
-		uint32_t half;
+	for (uint64_t i = 0; i < n; i++) {
+		struct pa_page *p = zpage(z, pfn + i);
 
-		k--;
-		half = 1u << k;
-		if (idx >= head + half) {
-			pa_buddy_add(z, head, k, mt, false);
-			head += half;
-		} else {
-			pa_buddy_add(z, head + half, k, mt, false);
-		}
+		if (pg_state(p) == PG_UNKNOWN)
+			z->unknown_pages--;
+		pg_set(p, PG_ALLOC, 0, 0, 0, 0);
+		pg_set_movable(p, movable);
 	}
 }
 
-/* __rmqueue_smallest: the smallest order >= `order` with a block of `mt`. */
-static uint32_t smallest(const struct pa_model *m, const struct pa_zone *z, unsigned order, int mt)
+/* Head of the free block (buddy or pcp) covering the range, or -1. */
+int64_t enclosing_free(const struct pa_model *m, const struct pa_zone *z, uint64_t pfn,
+		       unsigned order)
 {
-	for (unsigned o = order; o < m->nr_orders; o++)
-		if (z->free[o][mt].head != PA_NIL)
-			return z->free[o][mt].head;
-	return PA_NIL;
+	for (unsigned o = order; o < m->nr_orders; o++) {
+		uint64_t h = pfn & ~(((uint64_t)1 << o) - 1);
+		const struct pa_page *p;
+
+		if (h < z->start)
+			break;
+		p = zpage(z, h);
+		if ((pg_state(p) == PG_BUDDY || pg_state(p) == PG_PCP) && pg_order(p) >= o)
+			return (int64_t)h;
+	}
+	return -1;
 }
 
-uint32_t pa_rmqueue_peek(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			 int mt, struct pa_prediction *why)
+static bool is_free_buddy(const struct pa_zone *z, uint64_t pfn, unsigned order)
 {
-	uint32_t head = smallest(m, z, order, mt);
+	const struct pa_page *p;
 
-	if (why)
-		why->path = head != PA_NIL ? PA_PATH_BUDDY : PA_PATH_NONE;
-	return head;
+	if (!zone_has(z, pfn))
+		return false;
+	p = zpage(z, pfn);
+	return pg_state(p) == PG_BUDDY && pg_order(p) == order;
 }
 
-uint32_t pa_rmqueue(const struct pa_model *m, struct pa_zone *z, unsigned order, int mt)
+/* May the block at pfn merge with its buddy at order >= pageblock_order? */
+static bool merge_allowed(const struct pa_model *m, int mt, int buddy_mt)
 {
-	uint32_t head = smallest(m, z, order, mt);
+	if (mt == buddy_mt)
+		return true;
+	if (m->p->merge_type_check)
+		return mt_mergeable(mt) && mt_mergeable(buddy_mt);
+	return mt != PA_MT_ISOLATE && buddy_mt != PA_MT_ISOLATE;
+}
 
-	if (head != PA_NIL)
-		pa_buddy_take(m, z, head, head, order, -1);
-	return head;
+/*
+ * __free_one_page: merge upwards while the buddy is a free block of the
+ * same order, then place at the tail when the next-higher buddy is free
+ * (buddy_merge_likely: a merge two levels up is likely soon), else head.
+ */
+void free_one_page(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned order, int mt)
+{
+	uint64_t buddy = 0;
+	bool tail = false;
+
+	while (order < max_order(m)) {
+		buddy = pfn ^ ((uint64_t)1 << order);
+		if (!is_free_buddy(z, buddy, order))
+			break;
+		if (order >= m->pb_order) {
+			int bmt = pb_get(m, z, buddy);
+
+			if (!merge_allowed(m, mt, bmt))
+				break;
+			if (m->p->merge_retype && bmt != mt)
+				*pb_slot(z, buddy, m->pb_order) = (uint8_t)mt;
+		}
+		buddy_del(m, z, buddy);
+		pfn &= buddy;
+		order++;
+	}
+	if (order + 1 < max_order(m)) {
+		uint64_t higher = pfn & buddy;
+
+		tail = is_free_buddy(z, higher ^ ((uint64_t)1 << (order + 1)), order + 1);
+	}
+	buddy_add(m, z, pfn, order, mt, tail);
+}
+
+/*
+ * The buddy path of a free: 6.12+ cut blocks larger than a pageblock into
+ * pageblocks, each freed with its own type (split_large_buddy); older
+ * kernels free the block whole with the first pageblock's type.
+ */
+void free_block_pieces(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned order)
+{
+	uint64_t end = pfn + ((uint64_t)1 << order);
+
+	if (!m->p->split_large_free || order <= m->pb_order) {
+		free_one_page(m, z, pfn, order, pb_get(m, z, pfn));
+		return;
+	}
+	for (; pfn < end; pfn += (uint64_t)1 << m->pb_order)
+		free_one_page(m, z, pfn, m->pb_order, pb_get(m, z, pfn));
+}
+
+void set_pageblock_range(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned order,
+			 int mt)
+{
+	uint64_t n = order >= m->pb_order ? (uint64_t)1 << (order - m->pb_order) : 1;
+	uint64_t pb = pfn >> m->pb_order;
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t b = pb + i;
+
+		if (b >= z->pb_base && b - z->pb_base < z->nr_pb)
+			z->pb_mt[b - z->pb_base] = (uint8_t)mt;
+	}
+}
+
+/*
+ * Move every free block of the pageblock holding pfn to new_mt's lists,
+ * ascending pfn. Pageblocks straddling the zone are left alone (-1).
+ * The caller sets the pageblock type.
+ */
+int move_freepages_block(struct pa_model *m, struct pa_zone *z, uint64_t pfn, int old_mt,
+			 int new_mt)
+{
+	uint64_t start = pfn & ~(((uint64_t)1 << m->pb_order) - 1);
+	uint64_t end = start + ((uint64_t)1 << m->pb_order);
+	int moved = 0;
+
+	(void)old_mt;
+	if (start < z->start || end > z->end)
+		return -1;
+	for (uint64_t q = start; q < end;) {
+		struct pa_page *p = zpage(z, q);
+
+		if (pg_state(p) != PG_BUDDY) {
+			q++;
+			continue;
+		}
+		unsigned o = pg_order(p);
+
+		buddy_move(m, z, q, new_mt);
+		q += (uint64_t)1 << o;
+		moved += 1 << o;
+	}
+	return moved;
 }

@@ -1,250 +1,363 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * When the requested migratetype's lists are empty at every order: take
- * from another type's lists. As 6.15+ (6.18) does it, in __rmqueue:
+ * __rmqueue: the requested type first, then CMA, then the fallback types
+ * (claim a whole pageblock, move pages, or steal a single block), per
+ * kernel generation. Read from mm/page_alloc.c: __rmqueue,
+ * __rmqueue_fallback, steal_suitable_fallback, find_suitable_fallback,
+ * can_steal_fallback (4.4.178, 5.10.7); __rmqueue_claim, __rmqueue_steal,
+ * try_to_claim_block, should_try_claim_block (6.18.2).
  *
- * 1. claim (__rmqueue_claim): from the highest order down to `order` (to
- *    pageblock order under ALLOC_NOFRAGMENT), the first order with a block
- *    of a fallback type, fallback types in the table's order. Below half a
- *    pageblock only unmovable and reclaimable requests may claim. A block
- *    of pageblock order or more changes type whole and is split for the
- *    request; a smaller one claims its pageblock only when the free and
- *    "alike" pages are at least half of it: then every free block of the
- *    pageblock moves to the requested type's lists (at their tails) and the
- *    request is served by __rmqueue_smallest. Otherwise nothing is claimed.
- * 2. steal (__rmqueue_steal, not under ALLOC_NOFRAGMENT): the smallest
- *    order with a block of a fallback type; split for the request with the
- *    rest left on the fallback type's lists; the pageblock keeps its type.
+ * Every decision is made twice over the same rules: rmqueue_find chooses
+ * without touching state (prediction), take_for_pfn classifies the block
+ * the kernel actually took (apply), take_commit performs either.
  */
 #include "allocator/types.h"
 
-static const int fallbacks[PA_PCPTYPES][PA_PCPTYPES - 1] = {
+static const int fallbacks[PA_PCPTYPES][2] = {
 	[PA_MT_UNMOVABLE] = { PA_MT_RECLAIMABLE, PA_MT_MOVABLE },
 	[PA_MT_MOVABLE] = { PA_MT_RECLAIMABLE, PA_MT_UNMOVABLE },
 	[PA_MT_RECLAIMABLE] = { PA_MT_UNMOVABLE, PA_MT_MOVABLE },
 };
 
-enum fb_kind { FB_NONE, FB_CLAIM_WHOLE, FB_CLAIM_BLOCK, FB_STEAL };
-
-struct fb_choice {
-	enum fb_kind kind;
-	uint32_t block;		/* head of the fallback free block */
-	uint32_t result;	/* what the allocation returns */
-	unsigned current_order;
-	int fallback_mt;
-};
-
-static bool area_empty(const struct pa_zone *z, unsigned order)
+/* can_steal_fallback / should_try_claim_block: only small MOVABLE is shy. */
+static bool can_claim(const struct pa_model *m, unsigned order, int mt)
 {
-	for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
-		if (z->free[order][mt].head != PA_NIL)
-			return false;
-	return true;
+	return order >= m->pb_order / 2 || mt == PA_MT_UNMOVABLE || mt == PA_MT_RECLAIMABLE;
 }
 
-/* -1: nothing at this order; -2: too small to claim; else the type. */
-static int suitable_fallback(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			     int start_mt, bool claimable)
+static int find_fallback(const struct pa_zone *z, unsigned order, int mt)
 {
-	if (area_empty(z, order))
+	if (mt >= PA_PCPTYPES || !z->nr_free[order])
 		return -1;
-	if (claimable && order < m->pageblock_order && order < m->pageblock_order / 2 &&
-	    start_mt == PA_MT_MOVABLE)
-		return -2;
-	for (int i = 0; i < PA_PCPTYPES - 1; i++)
-		if (z->free[order][fallbacks[start_mt][i]].head != PA_NIL)
-			return fallbacks[start_mt][i];
+	for (int i = 0; i < 2; i++)
+		if (z->free[order][fallbacks[mt][i]].nr)
+			return fallbacks[mt][i];
 	return -1;
 }
 
-/* Free pages and movable allocated pages in the pageblock of idx. */
-static void count_block(const struct pa_model *m, const struct pa_zone *z, uint32_t idx,
-			uint64_t *free_pages, uint64_t *movable)
+static bool straddles(const struct pa_model *m, const struct pa_zone *z, uint64_t pfn)
 {
-	uint64_t per = 1ULL << m->pageblock_order;
-	uint64_t start = ((z->start + idx) & ~(per - 1)) - z->start;
+	uint64_t start = pfn & ~(((uint64_t)1 << m->pb_order) - 1);
 
-	*free_pages = *movable = 0;
-	for (uint64_t i = start; i < start + per && i < z->desc.spanned;) {
-		const struct pa_page *p = &z->pages[i];
+	return start < z->start || start + ((uint64_t)1 << m->pb_order) > z->end;
+}
 
-		if (p->state == PS_BUDDY) {
-			*free_pages += 1ULL << p->order;
-			i += 1ULL << p->order;
+/* Free and movable-looking pages of the pageblock (prep_move_freepages_block). */
+static void count_block(const struct pa_model *m, const struct pa_zone *z, uint64_t pfn,
+			int *nr_free, int *nr_movable)
+{
+	uint64_t start = pfn & ~(((uint64_t)1 << m->pb_order) - 1);
+	uint64_t end = start + ((uint64_t)1 << m->pb_order);
+
+	*nr_free = *nr_movable = 0;
+	for (uint64_t q = start; q < end;) {
+		const struct pa_page *p = zpage(z, q);
+
+		if (pg_state(p) == PG_BUDDY) {
+			*nr_free += 1 << pg_order(p);
+			q += (uint64_t)1 << pg_order(p);
 			continue;
 		}
-		if (p->state == PS_ALLOCATED && p->mt == PA_MT_MOVABLE)
-			(*movable)++;
-		i++;
+		if (pg_state(p) == PG_ALLOC && pg_movable(p))
+			(*nr_movable)++;
+		q++;
 	}
 }
 
-static bool block_in_zone(const struct pa_model *m, const struct pa_zone *z, uint32_t idx)
+/*
+ * Claim a pageblock when at least half of it is free or alike: movable
+ * pages for a MOVABLE request, everything not free and not movable when a
+ * non-movable request falls back to a MOVABLE block. 4.4 counts only the
+ * free pages it moved.
+ */
+bool claim_threshold(const struct pa_model *m, const struct pa_zone *z, uint64_t pfn,
+		     int start_mt, int block_mt)
 {
-	uint64_t per = 1ULL << m->pageblock_order;
-	uint64_t start = (z->start + idx) & ~(per - 1);
+	int nr_free, nr_movable, alike = 0;
+	int half = 1 << (m->pb_order - 1);
 
-	return start >= z->start && start + per <= z->end;
-}
-
-/* The lowest-pfn free block of the smallest order >= order in the pageblock. */
-static uint32_t smallest_in_block(const struct pa_model *m, const struct pa_zone *z, uint32_t idx,
-				  unsigned order)
-{
-	uint64_t per = 1ULL << m->pageblock_order;
-	uint64_t start = ((z->start + idx) & ~(per - 1)) - z->start;
-	uint32_t best = PA_NIL;
-
-	for (uint64_t i = start; i < start + per;) {
-		const struct pa_page *p = &z->pages[i];
-
-		if (p->state == PS_BUDDY) {
-			if (p->order >= order && (best == PA_NIL || p->order < z->pages[best].order))
-				best = (uint32_t)i;
-			i += 1ULL << p->order;
-		} else {
-			i++;
-		}
-	}
-	return best;
-}
-
-static bool try_claim(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-		      int start_mt, struct fb_choice *c)
-{
-	uint64_t free_pages, movable, alike;
-
-	if (c->current_order >= m->pageblock_order) {
-		c->kind = FB_CLAIM_WHOLE;
-		c->result = c->block;
-		return true;
-	}
-	if (!block_in_zone(m, z, c->block))
-		return false;
-	count_block(m, z, c->block, &free_pages, &movable);
+	count_block(m, z, pfn, &nr_free, &nr_movable);
+	if (m->p->fallback == FB_K44)
+		return nr_free >= half;
 	if (start_mt == PA_MT_MOVABLE)
-		alike = movable;
-	else if (c->fallback_mt == PA_MT_MOVABLE)
-		alike = (1ULL << m->pageblock_order) - (free_pages + movable);
-	else
-		alike = 0;
-	if (free_pages + alike < (1ULL << (m->pageblock_order - 1)))
+		alike = nr_movable;
+	else if (block_mt == PA_MT_MOVABLE)
+		alike = (1 << m->pb_order) - nr_free - nr_movable;
+	return nr_free + alike >= half;
+}
+
+/*
+ * Where __rmqueue_smallest(mt) lands after the pageblock's free blocks
+ * were appended to mt's lists: a block already heading a list outside
+ * the pageblock keeps its place, else the lowest moved block of that order.
+ */
+static int64_t claim_move_target(const struct pa_model *m, const struct pa_zone *z,
+				 uint64_t pfn, unsigned order, int mt)
+{
+	uint64_t start = pfn & ~(((uint64_t)1 << m->pb_order) - 1);
+	uint64_t end = start + ((uint64_t)1 << m->pb_order);
+	int64_t lowest[PA_MAX_ORDERS];
+
+	for (unsigned o = 0; o < m->nr_orders; o++)
+		lowest[o] = -1;
+	for (uint64_t q = start; q < end;) {
+		const struct pa_page *p = zpage(z, q);
+
+		if (pg_state(p) != PG_BUDDY) {
+			q++;
+			continue;
+		}
+		if (lowest[pg_order(p)] < 0)
+			lowest[pg_order(p)] = (int64_t)q;
+		q += (uint64_t)1 << pg_order(p);
+	}
+	for (unsigned o = order; o < m->nr_orders; o++) {
+		uint32_t e = z->free[o][mt].head;
+
+		while (e != PA_NIL && z->start + e >= start && z->start + e < end)
+			e = z->pages[e].next;
+		if (e != PA_NIL)
+			return (int64_t)(z->start + e);
+		if (lowest[o] >= 0)
+			return lowest[o];
+	}
+	return -1;
+}
+
+static void set_take(struct pa_take *t, const struct pa_zone *z, int64_t head, int kind,
+		     int fmt)
+{
+	t->head = head;
+	t->block_order = head >= 0 ? pg_order(zpage(z, (uint64_t)head)) : 0;
+	t->list_mt = head >= 0 ? (int)pg_lmt(zpage(z, (uint64_t)head)) : -1;
+	t->pfn = (uint64_t)head;
+	t->kind = kind;
+	t->fallback_mt = fmt;
+}
+
+static bool find_smallest(const struct pa_model *m, const struct pa_zone *z, unsigned order,
+			  int mt, struct pa_take *t)
+{
+	int64_t h = rmqueue_smallest_find(m, z, order, mt);
+
+	if (h < 0)
 		return false;
-	c->kind = FB_CLAIM_BLOCK;
-	c->result = smallest_in_block(m, z, c->block, order);
+	set_take(t, z, h, TAKE_SMALLEST, -1);
 	return true;
 }
 
-static bool choose_claim(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			 int start_mt, bool nofragment, struct fb_choice *c)
+/* Decide how a fallback block at head is used, the way the profile would. */
+static void classify_fallback(const struct pa_model *m, const struct pa_zone *z, int64_t head,
+			      unsigned order, int mt, int fmt, struct pa_take *t)
 {
-	unsigned min_order = nofragment ? m->pageblock_order : order;
+	unsigned co = pg_order(zpage(z, (uint64_t)head));
+	bool big = co >= m->pb_order;
+	bool steal = can_claim(m, co, mt);
 
-	for (int o = (int)m->nr_orders - 1; o >= (int)min_order; o--) {
-		int fb = suitable_fallback(m, z, (unsigned)o, start_mt, true);
+	set_take(t, z, head, TAKE_STEAL, fmt);
+	switch (m->p->fallback) {
+	case FB_K44:
+		t->kind = !steal ? TAKE_MOVE_SINGLE : big ? TAKE_CLAIM_RANGE : TAKE_K44;
+		break;
+	case FB_K510:
+		if (pb_get(m, z, (uint64_t)head) == PA_MT_HIGHATOMIC || (!big && !steal) ||
+		    (!big && straddles(m, z, (uint64_t)head)))
+			t->kind = TAKE_MOVE_SINGLE;
+		else
+			t->kind = big ? TAKE_CLAIM_RANGE : TAKE_MOVE_BLOCK;
+		break;
+	case FB_K612:
+	case FB_K618:
+		if (big)
+			t->kind = TAKE_CLAIM_RANGE;
+		else if (steal && !straddles(m, z, (uint64_t)head) &&
+			 claim_threshold(m, z, (uint64_t)head, mt, fmt))
+			t->kind = TAKE_CLAIM_MOVE;
+		break;
+	}
+	if (t->kind == TAKE_MOVE_BLOCK || t->kind == TAKE_CLAIM_MOVE) {
+		int64_t tgt = claim_move_target(m, z, (uint64_t)head, order, mt);
 
-		if (fb == -1)
-			continue;
-		if (fb == -2)
+		t->pfn = tgt >= 0 ? (uint64_t)tgt : (uint64_t)head;
+	}
+	/* 5.10 and 6.6-6.14 boost the watermark on every sub-pageblock fallback */
+	if (!big && (m->p->fallback == FB_K612 ||
+		     (m->p->fallback == FB_K510 && pb_get(m, z, (uint64_t)head) != PA_MT_HIGHATOMIC)))
+		t->boosts = 1;
+	t->claimed = t->kind == TAKE_CLAIM_RANGE || t->kind == TAKE_CLAIM_MOVE ||
+		     ((t->kind == TAKE_MOVE_BLOCK || t->kind == TAKE_K44) &&
+		      claim_threshold(m, z, (uint64_t)head, mt, fmt));
+}
+
+/* 4.4/5.10/6.6-6.14: one scan from the largest order down. */
+static bool fallback_scan(const struct pa_model *m, const struct pa_zone *z, unsigned order,
+			  int mt, unsigned af, struct pa_take *t)
+{
+	unsigned min_order = order;
+	int co, fmt = -1;
+
+	if (m->p->nofragment && (af & AF_NOFRAGMENT) &&
+	    (m->p->fallback == FB_K510 ? true : order < m->pb_order))
+		min_order = m->pb_order;
+	for (co = (int)max_order(m); co >= (int)min_order; co--) {
+		fmt = find_fallback(z, (unsigned)co, mt);
+		if (fmt >= 0)
 			break;
-		c->current_order = (unsigned)o;
-		c->fallback_mt = fb;
-		c->block = z->free[o][fb].head;
-		if (try_claim(m, z, order, start_mt, c))
-			return true;
 	}
-	return false;
-}
-
-static bool choose_steal(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			 int start_mt, struct fb_choice *c)
-{
-	for (unsigned o = order; o < m->nr_orders; o++) {
-		int fb = suitable_fallback(m, z, o, start_mt, false);
-
-		if (fb < 0)
-			continue;
-		c->kind = FB_STEAL;
-		c->current_order = o;
-		c->fallback_mt = fb;
-		c->block = c->result = z->free[o][fb].head;
-		return true;
-	}
-	return false;
-}
-
-static bool choose(const struct pa_model *m, const struct pa_zone *z, unsigned order, int mt,
-		   bool nofragment, struct fb_choice *c)
-{
-	c->kind = FB_NONE;
-	if (mt >= PA_PCPTYPES)
+	if (fmt < 0)
 		return false;
-	if (choose_claim(m, z, order, mt, nofragment, c))
-		return true;
-	return !nofragment && choose_steal(m, z, order, mt, c);
-}
-
-uint32_t pa_fallback_peek(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			  int mt, bool nofragment, struct pa_prediction *why)
-{
-	struct fb_choice c;
-
-	if (!choose(m, z, order, mt, nofragment, &c))
-		return PA_NIL;
-	if (why) {
-		why->path = PA_PATH_FALLBACK;
-		why->fallback_mt = c.fallback_mt;
-		why->fallback_order = c.current_order;
-		why->change_ownership = c.kind != FB_STEAL ||
-					pa_pageblock_mt(m, z, c.block) == mt;
-	}
-	return c.result;
-}
-
-/* Move every free block of the pageblock of idx onto `to` lists (tails). */
-static void move_block(const struct pa_model *m, struct pa_zone *z, uint32_t idx, int to)
-{
-	uint64_t per = 1ULL << m->pageblock_order;
-	uint64_t start = ((z->start + idx) & ~(per - 1)) - z->start;
-
-	for (uint64_t i = start; i < start + per;) {
-		struct pa_page *p = &z->pages[i];
-
-		if (p->state == PS_BUDDY) {
-			unsigned order = p->order;
-
-			pa_buddy_del(z, (uint32_t)i);
-			pa_buddy_add(z, (uint32_t)i, order, to, true);
-			i += 1ULL << order;
-		} else {
-			i++;
+	if (m->p->fallback != FB_K44 && mt == PA_MT_MOVABLE && !can_claim(m, (unsigned)co, mt) &&
+	    (unsigned)co > order) {
+		for (co = (int)order; co < (int)m->nr_orders; co++) {
+			fmt = find_fallback(z, (unsigned)co, mt);
+			if (fmt >= 0)
+				break;
 		}
 	}
-	z->pb_mt[(z->start + start - z->pb_first) >> m->pageblock_order] = (int8_t)to;
+	classify_fallback(m, z, (int64_t)z->start + list_first(&z->free[co][fmt]), order, mt, fmt, t);
+	return true;
 }
 
-uint32_t pa_fallback(const struct pa_model *m, struct pa_zone *z, unsigned order, int mt,
-		     bool nofragment)
+/* 6.15+: claim from the largest order down, stop where claiming stops. */
+static bool claim_scan(const struct pa_model *m, const struct pa_zone *z, unsigned order,
+		       int mt, unsigned af, struct pa_take *t)
 {
-	struct fb_choice c;
-	uint64_t per = 1ULL << m->pageblock_order;
+	int min_order = (int)order, boosts = 0;
 
-	if (!choose(m, z, order, mt, nofragment, &c))
-		return PA_NIL;
-	switch (c.kind) {
-	case FB_CLAIM_WHOLE:
-		for (uint64_t b = 0; b < (1ULL << c.current_order) / per; b++)
-			z->pb_mt[(z->start + c.block + b * per - z->pb_first) >> m->pageblock_order] =
-				(int8_t)mt;
-		pa_buddy_take(m, z, c.block, c.block, order, mt);
-		return c.block;
-	case FB_CLAIM_BLOCK:
-		move_block(m, z, c.block, mt);
-		return pa_rmqueue(m, z, order, mt);
-	case FB_STEAL:
-		pa_buddy_take(m, z, c.block, c.block, order, -1);
-		return c.block;
-	default:
-		return PA_NIL;
+	if (order < m->pb_order && (af & AF_NOFRAGMENT))
+		min_order = (int)m->pb_order;
+	for (int co = (int)max_order(m); co >= min_order; co--) {
+		int fmt;
+		int64_t head;
+
+		if (!can_claim(m, (unsigned)co, mt) && (unsigned)co < m->pb_order)
+			break;
+		fmt = find_fallback(z, (unsigned)co, mt);
+		if (fmt < 0)
+			continue;
+		head = (int64_t)z->start + list_first(&z->free[co][fmt]);
+		boosts += (unsigned)co < m->pb_order;
+		classify_fallback(m, z, head, order, mt, fmt, t);
+		t->boosts = boosts;
+		if (t->kind == TAKE_CLAIM_RANGE || t->kind == TAKE_CLAIM_MOVE)
+			return true;
+	}
+	t->boosts = boosts;
+	return false;
+}
+
+static bool steal_scan(const struct pa_model *m, const struct pa_zone *z, unsigned order,
+		       int mt, struct pa_take *t)
+{
+	for (unsigned co = order; co < m->nr_orders; co++) {
+		int fmt = find_fallback(z, co, mt);
+
+		if (fmt >= 0) {
+			set_take(t, z, (int64_t)z->start + list_first(&z->free[co][fmt]), TAKE_STEAL,
+				 fmt);
+			t->claimed = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* rmqueue_mode of 6.18, carried across one rmqueue_bulk */
+enum { MODE_NORMAL, MODE_CMA, MODE_CLAIM, MODE_STEAL };
+
+bool rmqueue_find(const struct pa_model *m, const struct pa_zone *z, unsigned order, int mt,
+		  unsigned af, int mode, struct pa_take *t)
+{
+	*t = (struct pa_take){ .head = -1, .fallback_mt = -1 };
+	if (m->p->fallback != FB_K44 && (af & AF_CMA) && z->free_cma > z->free_pages / 2 &&
+	    find_smallest(m, z, order, PA_MT_CMA, t))
+		return true;
+	if (m->p->fallback != FB_K618) {
+		if (find_smallest(m, z, order, mt, t))
+			return true;
+		if ((af & AF_CMA) && find_smallest(m, z, order, PA_MT_CMA, t))
+			return true;
+		return fallback_scan(m, z, order, mt, af, t);
+	}
+	if (mode <= MODE_NORMAL && find_smallest(m, z, order, mt, t))
+		return true;
+	if (mode <= MODE_CMA && (af & AF_CMA) && find_smallest(m, z, order, PA_MT_CMA, t))
+		return true;
+	if (mode <= MODE_CLAIM) {
+		int boosts = 0;
+
+		if (claim_scan(m, z, order, mt, af, t))
+			return true;
+		boosts = t->boosts;
+		*t = (struct pa_take){ .head = -1, .fallback_mt = -1, .boosts = boosts };
+	}
+	if (!(af & AF_NOFRAGMENT) && steal_scan(m, z, order, mt, t))
+		return true;
+	return false;
+}
+
+/* The kernel took pfn out of the free block at head: which rule did it follow? */
+void take_for_pfn(const struct pa_model *m, const struct pa_zone *z, uint64_t head, uint64_t pfn,
+		  unsigned order, int mt, struct pa_take *t)
+{
+	int lmt = (int)pg_lmt(zpage(z, head));
+
+	*t = (struct pa_take){ .head = -1, .fallback_mt = -1 };
+	if (lmt == mt || lmt >= PA_PCPTYPES || mt >= PA_PCPTYPES) {
+		set_take(t, z, (int64_t)head, TAKE_SMALLEST, -1);
+	} else {
+		classify_fallback(m, z, (int64_t)head, order, mt, lmt, t);
+		if (m->p->fallback == FB_K618 && t->kind == TAKE_CLAIM_MOVE)
+			t->boosts = 1;
+	}
+	t->pfn = pfn;
+}
+
+static void take_enclosing(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned order,
+			   int rem_mt)
+{
+	int64_t h = enclosing_free(m, z, pfn, order);
+
+	if (h >= 0)
+		take_block(m, z, (uint64_t)h, pfn, order, rem_mt);
+}
+
+void take_commit(struct pa_model *m, struct pa_zone *z, const struct pa_take *t, unsigned order,
+		 int mt, unsigned af)
+{
+	uint64_t head = (uint64_t)t->head;
+
+	for (int i = 0; i < t->boosts; i++)
+		if (boost_watermark(m, z) && (af & AF_KSWAPD))
+			z->flags |= ZF_BOOSTED;
+	switch (t->kind) {
+	case TAKE_SMALLEST:
+		take_block(m, z, head, t->pfn, order, t->list_mt);
+		break;
+	case TAKE_CLAIM_RANGE:
+		set_pageblock_range(m, z, head, t->block_order, mt);
+		take_block(m, z, head, t->pfn, order, mt);
+		break;
+	case TAKE_CLAIM_MOVE:
+		move_freepages_block(m, z, head, t->fallback_mt, mt);
+		set_pageblock_range(m, z, head, 0, mt);
+		take_enclosing(m, z, t->pfn, order, mt);
+		break;
+	case TAKE_MOVE_BLOCK:
+	case TAKE_K44: {
+		bool claim = claim_threshold(m, z, head, mt, t->fallback_mt);
+
+		move_freepages_block(m, z, head, t->fallback_mt, mt);
+		if (claim)
+			set_pageblock_range(m, z, head, 0, mt);
+		take_enclosing(m, z, t->pfn, order, mt);
+		break;
+	}
+	case TAKE_MOVE_SINGLE:
+		take_block(m, z, head, t->pfn, order, mt);
+		break;
+	case TAKE_STEAL:
+		take_block(m, z, head, t->pfn, order, t->fallback_mt);
+		break;
 	}
 }

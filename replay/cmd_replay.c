@@ -40,18 +40,29 @@ static uint64_t zone_agree(const struct rp_result *r)
 	       r->classes[RP_both_failed];
 }
 
+/* Allocations whose candidate lists the model knows: the trace had shown
+ * the kernel's page (not unknown_state) and no events were lost just before
+ * (not lost_events); invalid events are not allocations of a known zone. */
+static uint64_t known(const struct rp_result *r)
+{
+	return r->allocations - r->classes[RP_unknown_state] - r->classes[RP_lost_events] -
+	       r->classes[RP_invalid_event];
+}
+
 static void print_json(const char *path, const struct rp_result *r)
 {
 	printf("{\"trace\":\"%s\",\"model\":\"%s\",\"mode\":\"lockstep\",\"events\":%llu,"
 	       "\"allocations\":%llu,\"events_per_s\":%.0f,\"agreement\":{\"exact_pfn\":%.6f,"
 	       "\"same_zone\":%.6f,\"outcome\":%.6f,\"pcp\":%.6f,\"pcp_refill\":%.6f,"
-	       "\"pcp_drain\":%.6f},\"classes\":{", path, pa_profile_name(r->profile),
+	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f},"
+	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
 	       frac(r->classes[RP_exact_pfn], r->allocations), frac(zone_agree(r), r->allocations),
 	       frac(outcome_agree(r), r->allocations),
 	       frac(r->refills_agree + r->drains_agree, r->refills + r->drains),
-	       frac(r->refills_agree, r->refills), frac(r->drains_agree, r->drains));
+	       frac(r->refills_agree, r->refills), frac(r->drains_agree, r->drains),
+	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations));
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
@@ -69,6 +80,8 @@ static void print_text(const char *path, const struct rp_result *r)
 		printf("  %-16s %12llu %7.2f%%  %s\n", rp_class_name(c),
 		       (unsigned long long)r->classes[c], 100 * frac(r->classes[c], r->allocations),
 		       rp_class_desc(c));
+	printf("  exact pfn over allocations the model could know: %.2f%% (%.2f%% of all are known)\n",
+	       100 * frac(r->classes[RP_exact_pfn], known(r)), 100 * frac(known(r), r->allocations));
 	printf("  exact pfn by order:");
 	for (int o = 0; o < RP_MAX_ORDERS; o++)
 		if (r->by_order[o][0])

@@ -8,6 +8,10 @@
  *   mm_page_pcpu_drain         6.12+ re-reads the pageblock's type here
  *   mm_page_alloc_extfrag      fallback_migratetype: the type before the
  *                              fallback changed it
+ *   mm_page_free, then         the free put the page on the pcp list of its
+ *   mm_page_alloc of that pfn  pageblock's type; an allocation of type M
+ *                              that takes it straight back found it on the
+ *                              M list
  * Pageblocks the trace never touches keep capture's estimate.
  */
 #include <stdlib.h>
@@ -28,6 +32,27 @@ static int8_t *slot(struct rp_pageblock_hints *hints, const struct prt_header *h
 	return NULL;
 }
 
+/* Was the last event of this pfn a free to a pcp list? One bit per page. */
+static bool swap_freed(struct rp_pageblock_hints *hints, const struct prt_header *h,
+		       uint64_t pfn, bool freed)
+{
+	for (uint32_t z = 0; z < h->nr_zones; z++) {
+		uint64_t i = pfn - h->zones[z].start_pfn;
+		bool was;
+
+		if (!hints->freed || !hints->freed[z] || pfn < h->zones[z].start_pfn ||
+		    i >= h->zones[z].spanned)
+			continue;
+		was = hints->freed[z][i / 8] & (1u << (i % 8));
+		if (freed)
+			hints->freed[z][i / 8] |= (uint8_t)(1u << (i % 8));
+		else
+			hints->freed[z][i / 8] &= (uint8_t)~(1u << (i % 8));
+		return was;
+	}
+	return false;
+}
+
 static void learn(struct rp_pageblock_hints *hints, const struct prt_header *h,
 		  const struct prt_event *ev)
 {
@@ -36,12 +61,22 @@ static void learn(struct rp_pageblock_hints *hints, const struct prt_header *h,
 
 	if (ev->pfn == PRT_PFN_NONE)
 		return;
-	if (ev->type == PRT_EV_ZONE_LOCKED || ev->type == PRT_EV_PCPU_DRAIN)
-		mt = ev->migratetype;
-	else if (ev->type == PRT_EV_EXTFRAG)
-		mt = (int)ev->arg[1];
-	else
+	if (ev->type == PRT_EV_FREE) {
+		swap_freed(hints, h, ev->pfn, ev->order <= 3 || ev->order == h->pageblock_order);
 		return;
+	}
+	if (ev->type == PRT_EV_ZONE_LOCKED || ev->type == PRT_EV_PCPU_DRAIN) {
+		mt = ev->migratetype;
+		swap_freed(hints, h, ev->pfn, false);
+	} else if (ev->type == PRT_EV_EXTFRAG) {
+		mt = (int)ev->arg[1];
+	} else if (ev->type == PRT_EV_ALLOC) {
+		if (!swap_freed(hints, h, ev->pfn, false))
+			return;
+		mt = ev->migratetype;
+	} else {
+		return;
+	}
 	s = slot(hints, h, ev->pfn);
 	if (s && *s < 0 && mt >= 0 && mt < PRT_MAX_MIGRATETYPES) {
 		*s = (int8_t)mt;
@@ -72,6 +107,9 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 		if (hints->mt[z])
 			memset(hints->mt[z], -1, n ? n : 1);
 	}
+	hints->freed = calloc(h->nr_zones ? h->nr_zones : 1, sizeof(*hints->freed));
+	for (uint32_t z = 0; hints->freed && z < h->nr_zones; z++)
+		hints->freed[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
 	while ((got = prt_reader_next(r, &ev, NULL)) > 0)
 		learn(hints, h, &ev);
 	prt_reader_close(r);
@@ -80,8 +118,13 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 
 void rp_pageblock_hints_release(struct rp_pageblock_hints *hints)
 {
-	for (uint32_t z = 0; hints->mt && z < hints->nr_zones; z++)
-		free(hints->mt[z]);
+	for (uint32_t z = 0; z < hints->nr_zones; z++) {
+		if (hints->mt)
+			free(hints->mt[z]);
+		if (hints->freed)
+			free(hints->freed[z]);
+	}
 	free(hints->mt);
+	free(hints->freed);
 	memset(hints, 0, sizeof(*hints));
 }

@@ -9,6 +9,7 @@
 /* Per header zone, per pageblock: the trace's migratetype number, -1 unknown. */
 struct rp_pageblock_hints {
 	int8_t **mt;
+	uint8_t **freed;	/* scratch: pages whose last event was a pcp free */
 	uint32_t nr_zones;
 	uint64_t learned;
 };
