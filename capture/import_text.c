@@ -196,7 +196,8 @@ static const struct field *get_n(const struct fields *fs, const char *key, size_
 #define get(fs, key) get_n((fs), (key), __builtin_strlen(key))
 
 /* 0 ok; -1 and o->why set (missing or malformed). */
-static int num(const struct fields *fs, const char *key, uint64_t *v, struct imp_line *o)
+/* inlined so the literal keys' lengths fold at compile time */
+static inline __attribute__((always_inline)) int num(const struct fields *fs, const char *key, uint64_t *v, struct imp_line *o)
 {
 	const struct field *f = get(fs, key);
 
@@ -215,13 +216,15 @@ static int num(const struct fields *fs, const char *key, uint64_t *v, struct imp
 	return 0;
 }
 
-static int opt_num(const struct fields *fs, const char *key, uint64_t *v, struct imp_line *o)
+/* inlined so the literal keys' lengths fold at compile time */
+static inline __attribute__((always_inline)) int opt_num(const struct fields *fs, const char *key, uint64_t *v, struct imp_line *o)
 {
 	*v = 0;
 	return get(fs, key) ? num(fs, key, v, o) : 0;
 }
 
-static int gfp(struct imp_gfp *g, const struct fields *fs, const char *key, uint64_t *v,
+/* inlined so the literal keys' lengths fold at compile time */
+static inline __attribute__((always_inline)) int gfp(struct imp_gfp *g, const struct fields *fs, const char *key, uint64_t *v,
 	       struct imp_line *o)
 {
 	const struct field *f = get(fs, key);
@@ -261,7 +264,8 @@ static bool null_page(const struct field *f)
 }
 
 /* pfn, with a failed allocation (NULL page, pfn 0 or -1) as PRT_PFN_NONE. */
-static int page_pfn(const struct fields *fs, struct imp_line *o)
+/* inlined so the literal keys' lengths fold at compile time */
+static inline __attribute__((always_inline)) int page_pfn(const struct fields *fs, struct imp_line *o)
 {
 	uint64_t pfn;
 
@@ -273,7 +277,8 @@ static int page_pfn(const struct fields *fs, struct imp_line *o)
 	return 0;
 }
 
-static int order_mt(const struct fields *fs, const char *order_key, const char *mt_key,
+/* inlined so the literal keys' lengths fold at compile time */
+static inline __attribute__((always_inline)) int order_mt(const struct fields *fs, const char *order_key, const char *mt_key,
 		    struct imp_line *o)
 {
 	uint64_t order, mt;
@@ -612,9 +617,12 @@ void imp_text_parse(struct imp_gfp *g, char *line, size_t len, struct imp_line *
 {
 	const char *end = line + len, *p = skip_spaces(line, end);
 
-	memset(o, 0, sizeof(*o));
-	o->ev.pfn = PRT_PFN_NONE;
-	o->ev.migratetype = -1;
+	o->kind = IMP_LINE_META;
+	o->ev = (struct prt_event){ .pfn = PRT_PFN_NONE, .migratetype = -1 };
+	o->has_ts = false;
+	o->nr_cpus = 0;
+	o->comm = o->name = o->why = NULL;
+	o->comm_len = o->name_len = 0;
 	if (p == end || *p == '#' || starts(p, end, "cpus=") || starts(p, end, "version ="))
 		return meta(p, end, o);
 	if (starts(p, end, "CPU:"))
