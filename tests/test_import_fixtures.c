@@ -318,6 +318,42 @@ static void test_compressed_and_stdin(void **state)
 	release(&ref);
 }
 
+/* Saved /proc files of the same host give the real topology. */
+static void test_zoneinfo_pagetypeinfo(void **state)
+{
+	struct imp_options o = { 0 };
+	struct imp_result r;
+	struct events e;
+
+	(void)state;
+	o.zoneinfo = project_path(FIX "zoneinfo");
+	o.pagetypeinfo = project_path(FIX "pagetypeinfo");
+	import_fixture(FIX "ftrace-pipe.txt", scratch_path("topo.prt"), &o, &r);
+	assert_false(r.topology_inferred);
+	load(scratch_path("topo.prt"), &e);
+	assert_false(e.h.topology_inferred);
+	assert_int_equal(e.h.nr_zones, 5);
+	assert_string_equal(e.h.zones[0].name, "DMA");
+	assert_int_equal(e.h.zones[0].start_pfn, 1);
+	assert_int_equal(e.h.zones[0].spanned, 4095);
+	assert_int_equal(e.h.zones[0].managed, 3840);
+	assert_string_equal(e.h.zones[2].name, "Normal");
+	assert_int_equal(e.h.zones[2].start_pfn, 1048576);
+	assert_int_equal(e.h.pageblock_order, 9);
+	assert_int_equal(e.h.nr_migratetypes, 5);
+	assert_string_equal(e.h.migratetype_names[3], "HighAtomic");
+	assert_string_equal(e.h.migratetype_names[4], "Isolate");
+	release(&e);
+	/* without them: inferred from the pfns seen, Normal only here */
+	import_fixture(FIX "ftrace-pipe.txt", scratch_path("inf.prt"), NULL, &r);
+	assert_true(r.topology_inferred);
+	load(scratch_path("inf.prt"), &e);
+	assert_int_equal(e.h.nr_zones, 1);
+	assert_string_equal(e.h.zones[0].name, "Normal");
+	assert_int_equal(e.h.zones[0].start_pfn, 1ull << 20);
+	release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_builtin_table_matches_host_format),
 		cmocka_unit_test(test_gfp_table_options),
 		cmocka_unit_test(test_compressed_and_stdin),
+		cmocka_unit_test(test_zoneinfo_pagetypeinfo),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
