@@ -15,7 +15,9 @@
 
 static const struct pr_command *const commands[] = {
 	&cmd_capture,
+	&cmd_import,
 	&cmd_info,
+	&cmd_dump,
 	&cmd_replay,
 	NULL,
 };
