@@ -14,6 +14,8 @@
 #endif
 
 static const struct pr_command *const commands[] = {
+	&cmd_query,
+	&cmd_merge,
 	NULL,
 };
 
