@@ -14,7 +14,9 @@
 #endif
 
 static const struct pr_command *const commands[] = {
+	&cmd_report,
 	&cmd_query,
+	&cmd_compare,
 	&cmd_merge,
 	NULL,
 };

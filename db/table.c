@@ -118,6 +118,16 @@ const char *db_table_cell(const struct db_table *t, int row, int col)
 	return t->cells[row * t->ncols + col].text;
 }
 
+const char *db_table_column(const struct db_table *t, int col)
+{
+	return col >= 0 && col < t->ncols ? t->names[col] : NULL;
+}
+
+int db_table_ncols(const struct db_table *t)
+{
+	return t->ncols;
+}
+
 /* A growing string; `failed` sticks after an allocation failure. */
 struct sbuf {
 	char *s;
@@ -160,6 +170,19 @@ static bool numeric(enum db_type t)
 	return t == DB_INT || t == DB_REAL;
 }
 
+/* Text that reads as a number ("0.250", "-1.000", "94.34%", "+1.8%") aligns right too. */
+static bool looks_numeric(const struct cell *x)
+{
+	char *end;
+
+	if (numeric(x->type))
+		return true;
+	if (x->type != DB_TEXT || !x->text[0])
+		return false;
+	strtod(x->text, &end);
+	return end != x->text && (*end == '\0' || (end[0] == '%' && end[1] == '\0'));
+}
+
 static void render_text(const struct db_table *t, struct sbuf *b)
 {
 	size_t *w;
@@ -190,9 +213,10 @@ static void render_text(const struct db_table *t, struct sbuf *b)
 	for (int r = 0; r < t->nrows; r++) {
 		for (int c = 0; c < t->ncols; c++) {
 			const struct cell *x = &t->cells[r * t->ncols + c];
-			int width = c == t->ncols - 1 && !numeric(x->type) ? 0 : (int)w[c];
+			bool right = looks_numeric(x);
+			int width = c == t->ncols - 1 && !right ? 0 : (int)w[c];
 
-			sb_printf(b, numeric(x->type) ? "%s%*s" : "%s%-*s", c ? "  " : "", width,
+			sb_printf(b, right ? "%s%*s" : "%s%-*s", c ? "  " : "", width,
 				  x->text);
 		}
 		sb_printf(b, "\n");

@@ -24,6 +24,8 @@ int db_table_row(struct db_table *t, const struct db_value *vals);
 int db_table_row_text(struct db_table *t, const char *const *cells);
 int db_table_nrows(const struct db_table *t);
 const char *db_table_cell(const struct db_table *t, int row, int col);
+const char *db_table_column(const struct db_table *t, int col);
+int db_table_ncols(const struct db_table *t);
 /* malloc'd rendering, NULL on allocation failure. */
 char *db_table_render(const struct db_table *t, enum db_format fmt);
 
