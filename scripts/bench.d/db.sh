@@ -1,13 +1,20 @@
 #!/bin/sh
 # db: divergence rows written per second into a results database (one run,
-# one transaction, prepared statements; WAL, synchronous=NORMAL).
-# Budget: >= 1 M rows/s. Prints `bench db_rows_per_s <value> rows/s`.
+# one transaction, 64-row prepared INSERTs; WAL, synchronous=NORMAL),
+# including the commit. Budget: >= 1 M rows/s. Best of three runs of 2 M rows.
+# Prints `bench db_rows_per_s <v> rows/s` (wall clock) and
+# `bench db_rows_per_cpu_s <v> rows/s` (user + system CPU time: the figure
+# to trust when the machine is busy with other work).
 set -e
 build=${BUILD:-build}
 make --no-print-directory -s "$build/tests/test_db_bulk" >/dev/null
-best=0
+wall=0; cpu=0
 for i in 1 2 3; do
-	v=$("$build/tests/test_db_bulk" --bench 2000000 | awk '/^bench db_rows_per_s/ {print $3}')
-	best=$(awk -v a="$best" -v b="$v" 'BEGIN { print (b > a) ? b : a }')
+	out=$("$build/tests/test_db_bulk" --bench 2000000)
+	w=$(echo "$out" | awk '$2 == "db_rows_per_s" {print $3}')
+	c=$(echo "$out" | awk '$2 == "db_rows_per_cpu_s" {print $3}')
+	wall=$(awk -v a="$wall" -v b="$w" 'BEGIN { print (b > a) ? b : a }')
+	cpu=$(awk -v a="$cpu" -v b="$c" 'BEGIN { print (b > a) ? b : a }')
 done
-echo "bench db_rows_per_s $best rows/s"
+echo "bench db_rows_per_s $wall rows/s"
+echo "bench db_rows_per_cpu_s $cpu rows/s"
