@@ -48,6 +48,8 @@ enum pa_gfp_bit {
 	/* 4.x only */
 	PA_GFP_COLD, PA_GFP_REPEAT, PA_GFP_WAIT, PA_GFP_NO_KSWAPD, PA_GFP_NOTRACK,
 	PA_GFP_OTHER_NODE, PA_GFP_NOACCOUNT,
+	/* openEuler only: allocate from mirrored (reliable) memory */
+	PA_GFP_RELIABLE,
 	PA_NR_GFP_BITS
 };
 #define PA_GFP(bit) (1ULL << (PA_GFP_##bit))
@@ -74,7 +76,7 @@ struct pa_zone_desc {
 	uint16_t node;
 	enum pa_zone_type type;
 	uint64_t start_pfn, spanned, present, managed;
-	uint64_t wmark_min, wmark_low, wmark_high, boost;
+	uint64_t wmark_min, wmark_low, wmark_high, boost;	/* as /proc/zoneinfo: boost included */
 	uint64_t lowmem_reserve[PA_NR_ZONE_TYPES];	/* indexed by zone type */
 	uint32_t pcp_high, pcp_batch;			/* per cpu, same for all */
 	uint32_t pcp_high_min, pcp_high_max;		/* 6.x auto-tuning bounds */
@@ -142,6 +144,12 @@ struct pa_prediction {
 	unsigned fallback_order;
 	bool change_ownership;	/* the pageblock was claimed */
 	bool needs_slowpath;	/* no zone passed the fast-path watermark */
+	/* Added by the model: fallback_mt >= 0 whenever mm_page_alloc_extfrag
+	 * would fire, also for the first block of a pcp refill (path
+	 * PA_PATH_PCP_REFILL). With needs_slowpath, success/pfn are the
+	 * slow path's first attempt (reserves, MIN watermark) before any
+	 * reclaim or compaction; path PA_PATH_SLOWPATH if that fails too. */
+	unsigned refill_count;	/* blocks the refill would take (nr_pcp_alloc) */
 };
 
 /* What the allocator would return now. Does not change the state. */
@@ -203,10 +211,43 @@ struct pa_zone_state {
 	uint64_t pageblocks[PA_NR_MIGRATETYPES];
 	uint64_t mixed_pageblocks;	/* allocated pages of another mobility */
 	int largest_free_order;		/* -1 if no free block */
+	/* Added by the model: */
+	uint64_t unknown_pages;		/* marked unknown, not yet resolved */
+	int64_t nr_free_pages;		/* NR_FREE_PAGES as the kernel counts it */
+	uint64_t boost;			/* watermark_boost now */
+	uint64_t reserved_highatomic;	/* nr_reserved_highatomic */
 };
 int pa_zone_state(const struct pa_model *m, int zone, struct pa_zone_state *out);
 uint32_t pa_model_nr_zones(const struct pa_model *m);
 const struct pa_zone_desc *pa_model_zone_desc(const struct pa_model *m, int zone);
+
+/*
+ * ---- Added by the model (free-run, tuning, other profiles) ----
+ *
+ * Drains: a free that passes pcp->high makes the model decide a drain (how
+ * many pages, from which list first) but, by default, not perform it: the
+ * kernel reports each drained block (mm_page_pcpu_drain) and replay applies
+ * them with pa_pcp_drain, comparing with pa_predict_drain first, which
+ * follows the pending drain. With auto-drain on (free-run) pa_free performs
+ * the drain itself.
+ */
+void pa_model_set_auto_drain(struct pa_model *m, bool on);
+uint64_t pa_pending_drain(const struct pa_model *m, uint32_t cpu, int zone);	/* pages */
+int pa_run_pending_drain(struct pa_model *m, uint32_t cpu, int zone);
+
+/* The model's own allocation (free-run): predict, then commit it. */
+int pa_alloc(struct pa_model *m, const struct pa_request *req, struct pa_prediction *out);
+
+/* 4.x: a free with __GFP_COLD semantics (free_hot_cold_page cold=1): pcp tail. */
+enum pa_free_result pa_free_cold(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order);
+
+/* unreserve_highatomic_pageblock for one zone; 1 if pages moved, 0 if none. */
+int pa_unreserve_highatomic(struct pa_model *m, int zone, int migratetype, bool force);
+
+/* openEuler: coherent device memory nodes (skipped without __GFP_THISNODE),
+ * and whether __GFP_RELIABLE may fall back to non-mirrored memory. */
+void pa_model_set_cdm_nodes(struct pa_model *m, uint64_t node_mask);
+void pa_model_set_reliable_fallback(struct pa_model *m, bool on);
 
 /* Bytes of model state per page of the host (budget: <= 16). */
 double pa_model_bytes_per_page(const struct pa_model *m);
