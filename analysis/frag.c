@@ -76,9 +76,12 @@ unsigned an_thp_order(uint32_t page_size)
 /*
  * Would a movable 2 MiB allocation pass the fast path? It needs a block of
  * that order on a list a movable request may take from (its own, the
- * fallbacks Reclaimable and Unmovable, or CMA), and the buddy pages left
- * after taking it must stay above the low watermark (plus boost), as
- * __zone_watermark_ok demands.
+ * fallbacks Reclaimable and Unmovable, or CMA), and, as __zone_watermark_ok
+ * demands, the free pages left after taking it, less the highatomic reserve
+ * it may not touch, must stay above the low watermark with the current
+ * boost. The zone description's wmark_low is /proc/zoneinfo's, which
+ * includes the boost at capture time: that part is swapped for the boost
+ * the model has now.
  */
 static bool thp_possible(const struct pa_zone_state *zs, const struct pa_zone_desc *desc,
 			 unsigned nr_orders, unsigned thp_order, uint64_t buddy_pages)
@@ -86,6 +89,7 @@ static bool thp_possible(const struct pa_zone_state *zs, const struct pa_zone_de
 	static const int usable_mt[] = { PA_MT_MOVABLE, PA_MT_RECLAIMABLE,
 					 PA_MT_UNMOVABLE, PA_MT_CMA };
 	bool found = false;
+	int64_t free_after, mark;
 
 	for (unsigned o = thp_order; o < nr_orders && !found; o++)
 		for (size_t i = 0; i < sizeof(usable_mt) / sizeof(usable_mt[0]); i++)
@@ -93,7 +97,10 @@ static bool thp_possible(const struct pa_zone_state *zs, const struct pa_zone_de
 				found = true;
 	if (!found || !desc)
 		return found;
-	return buddy_pages - ((1ULL << thp_order) - 1) > desc->wmark_low + desc->boost;
+	free_after = (int64_t)buddy_pages - (int64_t)((1ULL << thp_order) - 1) -
+		     (int64_t)zs->reserved_highatomic;
+	mark = (int64_t)desc->wmark_low - (int64_t)desc->boost + (int64_t)zs->boost;
+	return free_after > mark;
 }
 
 void an_frag_sample(const struct pa_zone_state *zs, const struct pa_zone_desc *desc,

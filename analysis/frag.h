@@ -68,9 +68,9 @@ struct an_frag_sample {
 
 /*
  * Fill *out from a zone state. `desc` (may be NULL) supplies the low
- * watermark that a THP allocation's fast path must keep: without it thp_ok
- * only asks whether a block of that order is free on a list a movable
- * allocation may take from.
+ * watermark that a THP allocation's fast path must keep (with the state's
+ * current boost and highatomic reserve): without it thp_ok only asks whether
+ * a block of that order is free on a list a movable allocation may take from.
  */
 void an_frag_sample(const struct pa_zone_state *zs, const struct pa_zone_desc *desc,
 		    unsigned nr_orders, unsigned thp_order, struct an_frag_sample *out);

@@ -141,10 +141,23 @@ static void test_thp(void **state)
 	d.wmark_low = 11;			/* 11 > 11 fails */
 	an_frag_sample(&zs, &d, 11, 9, &s);
 	assert_false(s.thp_ok);
-	d.wmark_low = 5;
+	/* zoneinfo's low (11) included a boost of 6 that has decayed to 0. */
 	d.boost = 6;
 	an_frag_sample(&zs, &d, 11, 9, &s);
+	assert_true(s.thp_ok);
+	zs.boost = 6;				/* boosted again: 11 > 11 fails */
+	an_frag_sample(&zs, &d, 11, 9, &s);
 	assert_false(s.thp_ok);
+	zs.boost = 0;
+	zs.reserved_highatomic = 6;		/* 11 - 6 = 5 > 5 fails */
+	d.boost = 0;
+	d.wmark_low = 5;
+	an_frag_sample(&zs, &d, 11, 9, &s);
+	assert_false(s.thp_ok);
+	zs.reserved_highatomic = 5;		/* 6 > 5 */
+	an_frag_sample(&zs, &d, 11, 9, &s);
+	assert_true(s.thp_ok);
+	zs.reserved_highatomic = 0;
 	/* An order-10 block is two 2 MiB blocks. */
 	zs.free_blocks[10][PA_MT_UNMOVABLE] = 1;
 	an_frag_sample(&zs, NULL, 11, 9, &s);
