@@ -19,6 +19,10 @@ static const struct pr_command *const commands[] = {
 	&cmd_info,
 	&cmd_dump,
 	&cmd_replay,
+	&cmd_report,
+	&cmd_query,
+	&cmd_compare,
+	&cmd_merge,
 	NULL,
 };
 

@@ -5,7 +5,7 @@ set -e
 need="build-essential pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev \
 libsqlite3-dev libcmocka-dev libzstd-dev zlib1g-dev liblzma-dev clang"
 # Used by tests, bench and fixtures (real peer tools); optional for a plain build.
-need="$need stress-ng trace-cmd linux-perf zstd xz-utils sqlite3 time util-linux"
+need="$need stress-ng trace-cmd linux-perf zstd xz-utils sqlite3 time util-linux chromium"
 [ -n "$PAGEREPLAY_EXTRA_PKGS" ] && need="$need $PAGEREPLAY_EXTRA_PKGS"
 
 missing=""

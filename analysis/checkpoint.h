@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_ANALYSIS_CHECKPOINT_H
+#define PR_ANALYSIS_CHECKPOINT_H
+
+/*
+ * Kernel ground truth: a /proc checkpoint from the trace beside the model's
+ * counts for one zone. Kernel values missing from the checkpoint are -1.
+ */
+
+#include <stdint.h>
+
+#include "allocator/model.h"
+#include "capture/prt.h"
+
+struct an_checkpoint_zone {
+	uint32_t zone;
+	uint32_t nr_orders;
+	int64_t kernel_free_pages;	/* zoneinfo "pages free" (buddy, no pcp) */
+	uint64_t model_free_pages;	/* model buddy pages, comparable to the above */
+	int64_t kernel_blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];	/* pagetypeinfo */
+	int64_t kernel_buddyinfo[PA_MAX_ORDERS];			/* buddyinfo */
+	uint64_t model_blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];
+	int64_t kernel_pageblocks[PA_NR_MIGRATETYPES];
+	uint64_t model_pageblocks[PA_NR_MIGRATETYPES];
+};
+
+/*
+ * Fill *out for `zone` from checkpoint cp (indexed by the trace's zones,
+ * orders and migratetypes) and the model's state zs. mt_map translates the
+ * trace's migratetype numbers to canonical ones (cp->nr_migratetypes
+ * entries, -1: none); trace migratetypes without a canonical one are left
+ * out. Returns -1 (PR_EUSAGE) if zone is not in the checkpoint.
+ */
+int an_checkpoint_zone(const struct prt_checkpoint *cp, uint32_t zone, const int *mt_map,
+		       const struct pa_zone_state *zs, unsigned nr_orders,
+		       struct an_checkpoint_zone *out, struct pr_error *err);
+
+#endif
