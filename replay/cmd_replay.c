@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "replay/replay.h"
+#include "replay/replay_db.h"
 
 static const char usage[] =
 	"usage: pagereplay replay [--model M] [--mode lockstep] [--json] [--paranoid] FILE.prt...\n"
@@ -21,7 +22,9 @@ static const char usage[] =
 	"  --paranoid    check the model's invariants after every event; stop at\n"
 	"                the first violation with the event index\n"
 	"  --verbose     also the first allocations of each class, with context\n"
-	"  --db D        (not implemented yet: the SQLite stage)\n";
+	"  --db D        also write the run into the SQLite database D (created if\n"
+	"                missing): divergences, agreement by gfp/order/migratetype/\n"
+	"                zone/path, fragmentation samples; see docs/schema.md\n";
 
 static double frac(uint64_t a, uint64_t b)
 {
@@ -125,6 +128,7 @@ static int run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rp_options opt = { .profile = -1 };
+	const char *db_path = NULL;
 	bool json = false, verbose = false;
 	int c, status = EXIT_OK;
 
@@ -146,8 +150,7 @@ static int run(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'p': opt.paranoid = true; break;
 		case 'v': verbose = true; break;
-		case 'd':
-			return cli_usage_error("replay", "--db: the SQLite stage is not implemented yet");
+		case 'd': db_path = optarg; break;
 		default:
 			return cli_usage_error("replay", "unknown option '%s'", argv[optind - 1]);
 		}
@@ -157,10 +160,30 @@ static int run(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct rp_result res;
 		struct pr_error err = { 0 };
+		struct rp_db_sink *sink = NULL;
 
+		if (db_path) {
+			sink = rp_db_sink_open(db_path, argv[i], opt.profile >= 0 ?
+					       pa_profile_name(opt.profile) : "", &err);
+			if (!sink) {
+				status = cli_report(&err);
+				continue;
+			}
+			opt.observer = rp_db_sink_observer(sink);
+		}
 		if (rp_replay_file(argv[i], &opt, &res, &err) < 0) {
+			rp_db_sink_abort(sink);
 			status = cli_report(&err);
 			continue;
+		}
+		if (sink) {
+			int64_t run = rp_db_sink_commit(sink, &res, &err);
+
+			if (run < 0) {
+				status = cli_report(&err);
+				continue;
+			}
+			fprintf(stderr, "pagereplay: run %lld written to '%s'\n", (long long)run, db_path);
 		}
 		if (json)
 			print_json(argv[i], &res);

@@ -39,6 +39,9 @@ const char *rp_class_desc(enum rp_class c)
 }
 
 struct lockstep {
+	const struct rp_observer *obs;
+	struct pr_error *err;
+	int observer_failed;
 	const struct rp_translate *t;
 	struct pa_model *m;
 	struct rp_result *res;
@@ -96,6 +99,15 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	if (c != RP_exact_pfn && ls->lost_window[ev->cpu])
 		c = RP_lost_events;
 	ls->lost_window[ev->cpu] = false;
+	if (ls->obs && ls->obs->allocation && !ls->observer_failed) {
+		struct rp_allocation a = { .ev = ev, .index = ls->res->events - 1, .cls = c,
+					   .pred = &p, .migratetype = rp_translate_mt(ls->t, ev->migratetype),
+					   .kernel_zone = ev->pfn == PRT_PFN_NONE ? -1
+							  : pa_model_zone_of(ls->m, ev->pfn) };
+
+		if (ls->obs->allocation(ls->obs->ctx, &a, ls->err) < 0)
+			ls->observer_failed = 1;
+	}
 	if (ls->res->classes[c] < RP_FIRST)
 		ls->res->first[c][ls->res->classes[c]] = (struct rp_divergence){
 			.event = ls->res->events - 1, .kernel_pfn = ev->pfn, .model_pfn = p.pfn,
@@ -174,9 +186,19 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 	int got;
 	double start = now();
 
+	const struct rp_observer *obs = ls->obs;
+	uint64_t last_ts = 0;
+
 	while ((got = prt_reader_next(r, &ev, err)) > 0) {
 		ls->res->events++;
+		last_ts = ev.ts_ns;
 		on_event(ls, &ev);
+		if (ls->observer_failed)
+			return -1;
+		if (obs && obs->sample && obs->sample_every &&
+		    ls->res->events % obs->sample_every == 0 &&
+		    obs->sample(obs->ctx, ls->m, ls->res->events, ev.ts_ns, err) < 0)
+			return -1;
 		if (opt->paranoid && pa_model_check(ls->m, err) < 0) {
 			char msg[sizeof(err->msg)];
 
@@ -189,6 +211,9 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		}
 	}
 	ls->res->seconds = now() - start;
+	if (got >= 0 && obs && obs->sample &&
+	    obs->sample(obs->ctx, ls->m, ls->res->events, last_ts, err) < 0)
+		return -1;
 	return got;
 }
 
@@ -198,7 +223,7 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	struct prt_reader *r = prt_reader_open(path, err);
 	struct rp_translate t;
 	struct rp_pageblock_hints hints = { 0 };
-	struct lockstep ls = { .res = res };
+	struct lockstep ls = { .res = res, .obs = opt->observer, .err = err };
 	const struct prt_header *h;
 	int ret = -1;
 
@@ -216,6 +241,12 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	rp_infer_pageblocks(path, &hints, NULL);
 	ls.m = rp_build_model(&t, h, &hints, res->profile, err);
 	rp_pageblock_hints_release(&hints);
+	if (ls.m && opt->observer && opt->observer->begin &&
+	    opt->observer->begin(opt->observer->ctx, h, prt_reader_file_bytes(r),
+				 prt_reader_event_count(r), res->profile, err) < 0) {
+		pa_model_destroy(ls.m);
+		ls.m = NULL;
+	}
 	if (ls.lost_window && ls.m)
 		ret = run(&ls, r, opt, err);
 	else if (!ls.lost_window)

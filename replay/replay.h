@@ -39,9 +39,38 @@ const char *rp_class_desc(enum rp_class c);
 
 #define RP_MAX_ORDERS 16
 
+struct prt_header;
+struct prt_event;
+
+/* One classified kernel allocation, as an observer sees it. */
+struct rp_allocation {
+	const struct prt_event *ev;
+	uint64_t index;				/* in the merged event stream */
+	enum rp_class cls;
+	const struct pa_prediction *pred;
+	int kernel_zone;			/* model zone of the kernel's pfn, -1 */
+	int migratetype;			/* canonical, -1 unknown */
+};
+
+/*
+ * Who else wants the replay as it happens (the database writer): a
+ * callback returning -1 stops the replay with its error.
+ */
+struct rp_observer {
+	void *ctx;
+	int (*begin)(void *ctx, const struct prt_header *h, uint64_t file_bytes,
+		     uint64_t nr_events, enum pa_profile profile, struct pr_error *err);
+	int (*allocation)(void *ctx, const struct rp_allocation *a, struct pr_error *err);
+	/* every sample_every events and once at the end */
+	int (*sample)(void *ctx, const struct pa_model *m, uint64_t event_index, uint64_t ts_ns,
+		      struct pr_error *err);
+	uint64_t sample_every;
+};
+
 struct rp_options {
 	int profile;		/* enum pa_profile, or -1: from the trace's release */
 	bool paranoid;		/* check the model's invariants after every event */
+	const struct rp_observer *observer;	/* may be NULL */
 };
 
 /* One classified allocation, kept for the first few of each class. */

@@ -3,6 +3,7 @@
 #include "tests/lib/harness.h"
 #include "tests/lib/prt_sample.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,12 +144,52 @@ static void test_cli(void **state)
 	assert_non_null(strstr(r.err, "--model: expected linux-4, linux-5.10, linux-6 or "
 				      "openeuler-5.10, got 'linux-7'"));
 	run_result_free(&r);
-	r = run_pagereplay("replay", "--db", "x.db", "x.prt", NULL);
-	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.err, "--db: the SQLite stage is not implemented yet"));
+	r = run_pagereplay("replay", "--db", "/nonexistent-dir/x.db", project_path("traces/mixed.prt"),
+			   NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "/nonexistent-dir/x.db"));
 	run_result_free(&r);
 	r = run_pagereplay("replay", "/nonexistent.prt", NULL);
 	assert_int_equal(r.status, 1);
+	run_result_free(&r);
+}
+
+/* replay --db: the run's agreement in SQLite equals what replay printed. */
+static void test_replay_into_database(void **state)
+{
+	const char *db = scratch_path("runs.db");
+	struct run_result r;
+	struct rp_options opt = { .profile = -1 };
+	struct rp_result res;
+	char want[128];
+
+	(void)state;
+	assert_int_equal(rp_replay_file(project_path("traces/page-cache.prt"), &opt, &res, NULL), 0);
+	r = run_pagereplay("replay", "--db", db, project_path("traces/page-cache.prt"), NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "run 1 written to"));
+	run_result_free(&r);
+	r = run_pagereplay("query", "--db", db, "--csv",
+			   "select count from class_totals where run_id = 1 and class = 'exact_pfn'",
+			   NULL);
+	if (r.status != 0)
+		fail_msg("%s", r.err);
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)res.classes[RP_exact_pfn]);
+	if (!strstr(r.out, want))
+		fail_msg("exact_pfn %s not in %s", want, r.out);
+	run_result_free(&r);
+	/* every non-agreeing allocation is a divergence row */
+	r = run_pagereplay("query", "--db", db, "--csv",
+			   "select count(*) from divergences where run_id = 1", NULL);
+	snprintf(want, sizeof(want), "%llu",
+		 (unsigned long long)(res.allocations - res.classes[RP_exact_pfn] -
+				      res.classes[RP_both_failed]));
+	if (!strstr(r.out, want))
+		fail_msg("divergences %s not in %s", want, r.out);
+	run_result_free(&r);
+	r = run_pagereplay("query", "--db", db, "--csv", "select count(*) > 0 from frag_samples",
+			   NULL);
+	assert_non_null(strstr(r.out, "1"));
 	run_result_free(&r);
 }
 
@@ -158,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_classes_on_a_hand_made_trace),
 		cmocka_unit_test(test_bundled_traces_classify_every_allocation),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_replay_into_database),
 	};
 	int failed = cmocka_run_group_tests_name("replay", tests, NULL, NULL);
 
