@@ -93,6 +93,8 @@ struct session {
 	uint32_t *pids;			/* open-addressing set of pids seen */
 	uint32_t pid_cap, nr_pids;
 	pid_t child;
+	struct prt_checkpoint after_scan;	/* /proc sample right after the scan */
+	uint32_t cp_seq;			/* next checkpoint's number */
 	struct live_queue queue;
 	pthread_t reader;
 	bool reader_running;
@@ -518,7 +520,6 @@ static int record_loop(struct session *s, struct pr_error *err)
 {
 	double start = now_s(), next_cp = start + s->opt->checkpoint_interval_s;
 	double next_progress = start + 0.5;
-	uint32_t cp_seq = 1;
 
 	while (!stop_requested) {
 		int pages = drain_queue(s, 5, err);
@@ -529,7 +530,7 @@ static int record_loop(struct session *s, struct pr_error *err)
 		s->stats->seconds = t - start;
 		s->stats->bytes = prt_writer_bytes(s->writer);
 		if (s->opt->checkpoint_interval_s > 0 && t >= next_cp) {
-			if (take_checkpoint(s, cp_seq++, err) < 0)
+			if (take_checkpoint(s, s->cp_seq++, err) < 0)
 				return -1;
 			next_cp += s->opt->checkpoint_interval_s;
 		}
@@ -588,6 +589,39 @@ static int finish(struct session *s, struct prt_cpu_stats *start_stats, struct p
 	return 0;
 }
 
+/*
+ * The free map from /proc/kpageflags, bracketed by /proc samples taken just
+ * before (the header's initial counts) and just after, so the events of the
+ * scan (in the trace already) explain any difference. The scan's trace-clock
+ * interval and the agreement figures ride in the header's settings.
+ */
+static int scan_free_map(struct session *s, struct pr_error *err)
+{
+	struct prt_header *h = &s->header;
+	struct kpageflags_match *m = &s->stats->freemap;
+	uint64_t t0 = now_ns(), t1;
+	char key[64], value[128];
+
+	if (kpageflags_free_map(h, "/proc/kpageflags", err) < 0)
+		return -1;
+	t1 = now_ns();
+	if (procfs_sample(h, &s->after_scan, err) < 0)
+		return -1;
+	s->after_scan.ts_ns = now_ns();
+	kpageflags_match(h, &h->initial, &s->after_scan, m);
+	s->stats->freemap_scan_s = (double)(t1 - t0) / 1e9;
+	snprintf(key, sizeof(key), "capture.kpageflags_scan_ns");
+	snprintf(value, sizeof(value), "%llu %llu", (unsigned long long)t0, (unsigned long long)t1);
+	if (procfs_add_setting(h, key, value) < 0)
+		return pr_fail(err, PR_ENOMEM, "out of memory");
+	snprintf(value, sizeof(value), "order_exact=%.4f order_bracketed=%.4f order_mt=%.4f "
+		 "pageblock_mt=%.4f", m->order_exact, m->order_bracketed, m->order_mt,
+		 m->pageblock_mt);
+	if (procfs_add_setting(h, "capture.freemap_match", value) < 0)
+		return pr_fail(err, PR_ENOMEM, "out of memory");
+	return 0;
+}
+
 static int start_recording(struct session *s, struct pr_error *err)
 {
 	struct prt_header *h = &s->header;
@@ -598,11 +632,16 @@ static int start_recording(struct session *s, struct pr_error *err)
 	    procfs_sample(h, &h->initial, err) < 0)
 		return -1;
 	h->initial.ts_ns = h->start_trace_ns;
-	if (kpageflags_free_map(h, "/proc/kpageflags", err) < 0)
+	if (scan_free_map(s, err) < 0)
 		return -1;
 	add_cmdline(h, s->opt->command);
 	s->writer = prt_writer_open(s->opt->output, h, err);
-	return s->writer ? 0 : -1;
+	if (!s->writer)
+		return -1;
+	/* the sample after the scan: the other end of the bracket */
+	s->after_scan.seq = s->cp_seq++;
+	s->stats->checkpoints++;
+	return prt_writer_add_checkpoint(s->writer, &s->after_scan, err);
 }
 
 static void teardown(struct session *s)
@@ -631,12 +670,13 @@ static void teardown(struct session *s)
 	free(s->page);
 	free(s->bound);
 	free(s->pids);
+	prt_checkpoint_release(&s->after_scan);
 	prt_header_release(&s->header);
 }
 
 int live_capture(const struct live_options *opt, struct live_stats *stats, struct pr_error *err)
 {
-	struct session s = { .opt = opt, .stats = stats, .pid_cap = 1 << 16 };
+	struct session s = { .opt = opt, .stats = stats, .pid_cap = 1 << 16, .cp_seq = 1 };
 	struct prt_cpu_stats *start_stats = NULL;
 	int ret = -1;
 

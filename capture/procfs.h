@@ -38,6 +38,9 @@ char *procfs_read(const char *path, size_t *len, struct pr_error *err);
 int procfs_host_identity(struct prt_header *h, struct pr_error *err);
 int procfs_host_settings(struct prt_header *h, struct pr_error *err);
 
+/* Append a key/value to h->settings (trailing newlines dropped); -1: no memory. */
+int procfs_add_setting(struct prt_header *h, const char *key, const char *value);
+
 /* A checkpoint of the live host now (pagetypeinfo, buddyinfo, zoneinfo). */
 int procfs_sample(const struct prt_header *h, struct prt_checkpoint *cp, struct pr_error *err);
 
