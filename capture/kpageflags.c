@@ -59,6 +59,8 @@ struct scan {
 	struct kpf_evidence *ev;	/* per pageblock of the current zone */
 	uint64_t pb_first, nblocks;
 	uint64_t zone_start, zone_end;
+	const struct kpageflags_ram *ram;
+	size_t nr_ram;
 };
 
 static int read_slice(struct scan *s, uint64_t pfn, uint64_t n, struct pr_error *err)
@@ -168,7 +170,7 @@ static int scan_slice(struct scan *s, uint64_t pfn, uint64_t n, struct pr_error 
 		if (p < s->zone_start || p >= s->zone_end)
 			continue;
 		/* pagetypeinfo probes each pageblock at zone start + k * pageblock */
-		if (!((p - s->zone_start) & ((1ULL << s->h->pageblock_order) - 1)) &&
+		if (!s->ram && !((p - s->zone_start) & ((1ULL << s->h->pageblock_order) - 1)) &&
 		    !(s->buf[i] & BIT(KPF_NOPAGE)) && evidence_at(s, p))
 			evidence_at(s, p)->present = true;
 		if (!(s->buf[i] & BIT(KPF_BUDDY))) {
@@ -247,6 +249,21 @@ out:
 	return ret;
 }
 
+/* Pageblocks overlapping RAM have a memmap; the others are holes. */
+static void mark_ram(struct scan *s)
+{
+	uint64_t per = 1ULL << s->h->pageblock_order;
+
+	for (size_t r = 0; r < s->nr_ram; r++) {
+		uint64_t a = s->ram[r].start > s->zone_start ? s->ram[r].start : s->zone_start;
+		uint64_t b = s->ram[r].end < s->zone_end ? s->ram[r].end : s->zone_end;
+
+		for (uint64_t p = a & ~(per - 1); p < b; p += per)
+			if (evidence_at(s, p > a ? p : a))
+				evidence_at(s, p > a ? p : a)->present = true;
+	}
+}
+
 static int scan_zone(struct scan *s, uint32_t z, struct pr_error *err)
 {
 	struct prt_header *h = s->h;
@@ -266,6 +283,7 @@ static int scan_zone(struct scan *s, uint32_t z, struct pr_error *err)
 		free(s->ev);
 		return pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", s->path);
 	}
+	mark_ram(s);
 	for (uint64_t pfn = first; ret == 0 && pfn < s->zone_end; pfn += SLICE_PAGES) {
 		uint64_t n = s->zone_end - pfn < SLICE_PAGES ? s->zone_end - pfn : SLICE_PAGES;
 
@@ -278,9 +296,10 @@ static int scan_zone(struct scan *s, uint32_t z, struct pr_error *err)
 	return ret;
 }
 
-int kpageflags_free_map(struct prt_header *h, const char *path, struct pr_error *err)
+int kpageflags_free_map(struct prt_header *h, const char *path,
+			const struct kpageflags_ram *ram, size_t nr_ram, struct pr_error *err)
 {
-	struct scan s = { .path = path, .h = h };
+	struct scan s = { .path = path, .h = h, .ram = ram, .nr_ram = nr_ram };
 	int ret = 0;
 
 	if (h->nr_orders < 1 || h->nr_orders > PRT_MAX_ORDERS || h->pageblock_order >= 32 ||

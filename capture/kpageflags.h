@@ -5,13 +5,21 @@
 #include "capture/prt.h"
 #include "common/error.h"
 
+/* A range of pfns [start, end) backed by RAM (from /proc/iomem). */
+struct kpageflags_ram {
+	uint64_t start, end;
+};
+
 /*
  * Fill h->free_blocks and h->pageblock_mt for h's zones from a kpageflags
  * file (normally /proc/kpageflags). h->pageblock_order, h->nr_orders and the
  * migratetype names must be set; when h->initial holds pagetypeinfo counts
  * the pageblock migratetypes are fitted to them (see kpageflags.c).
+ * Pageblocks outside ram[] are holes (-1); ram NULL: every pageblock whose
+ * first page has a memmap counts (holes read as flag-less pages on 6.x).
  */
-int kpageflags_free_map(struct prt_header *h, const char *path, struct pr_error *err);
+int kpageflags_free_map(struct prt_header *h, const char *path,
+			const struct kpageflags_ram *ram, size_t nr_ram, struct pr_error *err);
 
 /* How well the inferred map agrees with the kernel's own counts. */
 struct kpageflags_match {

@@ -60,10 +60,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* PAGEREPLAY_TRACEFS names the mount to use (tests, unusual mounts). */
 const char *live_find_tracefs(struct pr_error *err)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	const char *forced = getenv("PAGEREPLAY_TRACEFS");
 	struct stat st;
+
+	if (forced && *forced) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/instances", forced);
+		if (stat(path, &st) == 0)
+			return forced;
+		pr_fail(err, PR_ENOSYS, "tracefs is not mounted at '%s'; mount it with: "
+			"mount -t tracefs nodev /sys/kernel/tracing", forced);
+		return NULL;
+	}
 
 	for (size_t i = 0; i < 2; i++) {
 		char path[256];
@@ -600,9 +613,21 @@ static int scan_free_map(struct session *s, struct pr_error *err)
 	struct prt_header *h = &s->header;
 	struct kpageflags_match *m = &s->stats->freemap;
 	uint64_t t0 = now_ns(), t1;
-	char key[64], value[128];
+	char key[64], value[128], *iomem = procfs_read("/proc/iomem", NULL, NULL);
+	struct kpageflags_ram *ram = NULL;
+	size_t nr_ram = 0;
+	int ret;
 
-	if (kpageflags_free_map(h, "/proc/kpageflags", err) < 0)
+	/* without /proc/iomem, holes are told apart by their flags instead */
+	if (!iomem || procfs_parse_iomem(iomem, "/proc/iomem", h->page_size, &ram, &nr_ram,
+					 NULL) < 0 || !nr_ram) {
+		free(ram);
+		ram = NULL;
+	}
+	free(iomem);
+	ret = kpageflags_free_map(h, "/proc/kpageflags", ram, nr_ram, err);
+	free(ram);
+	if (ret < 0)
 		return -1;
 	t1 = now_ns();
 	if (procfs_sample(h, &s->after_scan, err) < 0)
@@ -678,6 +703,7 @@ int live_capture(const struct live_options *opt, struct live_stats *stats, struc
 {
 	struct session s = { .opt = opt, .stats = stats, .pid_cap = 1 << 16, .cp_seq = 1 };
 	struct prt_cpu_stats *start_stats = NULL;
+	const char *tracefs;
 	int ret = -1;
 
 	memset(stats, 0, sizeof(*stats));
@@ -687,9 +713,12 @@ int live_capture(const struct live_options *opt, struct live_stats *stats, struc
 		return -1;
 	if (geteuid() != 0)
 		return pr_fail(err, PR_ENOSYS, "capture needs root (tracefs and /proc/kpageflags)");
-	if (!live_find_tracefs(err))
+	if (!(tracefs = live_find_tracefs(err)))
 		return -1;
-	remove_stale_instances(live_find_tracefs(NULL));
+	if (strcmp(tracefs, "/sys/kernel/tracing") != 0 &&
+	    tracefs_set_tracing_dir((char *)tracefs) < 0)
+		return pr_fail_errno(err, "cannot use tracefs at '%s'", tracefs);
+	remove_stale_instances(tracefs);
 	s.pids = calloc(s.pid_cap, sizeof(*s.pids));
 	if (setup_instance(&s, err) < 0 || fill_header(&s, err) < 0 || open_cpus(&s, err) < 0)
 		goto out;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "capture/kpageflags.h"
 #include "capture/prt.h"
 #include "common/error.h"
 
@@ -30,6 +31,11 @@ int procfs_parse_buddyinfo(const char *text, const char *origin, const struct pr
 /* "pages free" per zone from zoneinfo text into cp->free_pages. */
 int procfs_parse_zone_free(const char *text, const struct prt_header *h,
 			   struct prt_checkpoint *cp);
+
+/* "System RAM" lines at the top level of /proc/iomem as pfn ranges, in file
+ * order. *out is malloc'd; -1 with err on text that is not iomem. */
+int procfs_parse_iomem(const char *text, const char *origin, uint32_t page_size,
+		       struct kpageflags_ram **out, size_t *n, struct pr_error *err);
 
 /* Whole-file read into a malloc'd NUL-terminated buffer. */
 char *procfs_read(const char *path, size_t *len, struct pr_error *err);

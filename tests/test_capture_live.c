@@ -3,6 +3,7 @@
 #include "tests/lib/harness.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,11 @@
 	require_or_skip(have_root() && have_tracefs(), \
 			"needs root and tracefs (mount -t tracefs nodev /sys/kernel/tracing)")
 
-/* Instances our captures left behind: must always be none. */
+/*
+ * Instances captures left behind: "pagereplay-<pid>" whose process is gone.
+ * Must always be none. (Captures of other sessions on this host may be
+ * running: their instances belong to live processes and do not count.)
+ */
 static int leftover_instances(void)
 {
 	DIR *d = opendir("/sys/kernel/tracing/instances");
@@ -26,11 +31,26 @@ static int leftover_instances(void)
 
 	if (!d)
 		return 0;
-	while ((e = readdir(d)))
-		if (strncmp(e->d_name, "pagereplay-", 11) == 0)
+	while ((e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, "pagereplay-", 11) != 0)
+			continue;
+		pid = strtol(e->d_name + 11, &end, 10);
+		if (!*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 			n++;
+	}
 	closedir(d);
 	return n;
+}
+
+static bool instance_of(pid_t pid)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/instances/pagereplay-%d", (int)pid);
+	return access(path, F_OK) == 0;
 }
 
 /* The checks every real trace must pass; returns allocations seen. */
@@ -122,11 +142,12 @@ static void test_sigint_mid_capture(void **state)
 		_exit(127);
 	}
 	sleep(2);
-	assert_true(leftover_instances() >= 1);	/* it is really running */
+	assert_true(instance_of(pid));	/* it is really running */
 	kill(pid, SIGINT);
 	waitpid(pid, &status, 0);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_false(instance_of(pid));
 	assert_int_equal(leftover_instances(), 0);
 	assert_int_equal(access(out, F_OK), 0);
 	check_trace(out);
@@ -166,10 +187,30 @@ static void test_sigkill_leaves_readable_tmp(void **state)
 	waitpid(pid, &status, 0);
 	assert_int_equal(access(out, F_OK), -1);
 	assert_true(check_trace(tmp) > 0);
-	assert_true(leftover_instances() >= 1);
+	assert_true(instance_of(pid));	/* SIGKILL: nobody could remove it */
 	r = run_pagereplay("capture", "-o", scratch_path("after.prt"), "--duration", "0.2", NULL);
 	assert_int_equal(r.status, 0);
+	assert_false(instance_of(pid));
 	assert_int_equal(leftover_instances(), 0);
+	run_result_free(&r);
+}
+
+/* PAGEREPLAY_TRACEFS points capture at another mount: a missing one is
+ * refused with the command that mounts it. */
+static void test_refuses_without_tracefs(void **state)
+{
+	struct run_result r;
+
+	(void)state;
+	require_or_skip(have_root(), "needs root (the root check comes first)");
+	setenv("PAGEREPLAY_TRACEFS", "/nonexistent/tracing", 1);
+	r = run_pagereplay("capture", "-o", scratch_path("none.prt"), "--duration", "1", NULL);
+	unsetenv("PAGEREPLAY_TRACEFS");
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "pagereplay: error: tracefs is not mounted at "
+				   "'/nonexistent/tracing'; mount it with: "
+				   "mount -t tracefs nodev /sys/kernel/tracing\n");
+	assert_int_equal(access(scratch_path("none.prt"), F_OK), -1);
 	run_result_free(&r);
 }
 
@@ -276,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_sigint_mid_capture),
 		cmocka_unit_test(test_sigkill_leaves_readable_tmp),
 		cmocka_unit_test(test_refuses_without_root),
+		cmocka_unit_test(test_refuses_without_tracefs),
 	};
 	int failed = cmocka_run_group_tests_name("capture_live", tests, NULL, NULL);
 
