@@ -39,6 +39,8 @@
 
 static volatile sig_atomic_t stop_requested;
 
+#define PID_NAMED 0x80000000u	/* in session.pids: comm already recorded */
+
 void live_request_stop(void)
 {
 	stop_requested = 1;
@@ -114,6 +116,26 @@ struct session {
 	atomic_bool reader_stop;
 };
 
+/* /proc/PID/comm into the writer; false if the process is gone. */
+static bool comm_from_proc(struct session *s, uint32_t pid)
+{
+	char path[64], *comm;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	comm = procfs_read(path, NULL, NULL);
+	if (!comm)
+		return false;
+	comm[strcspn(comm, "\n")] = '\0';
+	prt_writer_set_comm(s->writer, pid, comm, NULL);
+	free(comm);
+	return true;
+}
+
+/*
+ * The comm of a pid is read the first time the pid shows up (once per pid,
+ * not per event), while short-lived workers still exist; pids already gone
+ * then get one more chance from saved_cmdlines at the end.
+ */
 static void remember_pid(struct session *s, uint32_t pid)
 {
 	uint32_t i;
@@ -121,11 +143,11 @@ static void remember_pid(struct session *s, uint32_t pid)
 	if (!pid || !s->pids)
 		return;
 	for (i = (pid * 2654435761u) & (s->pid_cap - 1); s->pids[i]; i = (i + 1) & (s->pid_cap - 1))
-		if (s->pids[i] == pid)
+		if ((s->pids[i] & ~PID_NAMED) == pid)
 			return;
 	if (s->nr_pids * 2 >= s->pid_cap)
 		return;		/* table full: the comm table is best effort */
-	s->pids[i] = pid;
+	s->pids[i] = pid | (comm_from_proc(s, pid) ? PID_NAMED : 0);
 	s->nr_pids++;
 }
 
@@ -237,10 +259,45 @@ static int enable_events(struct session *s, struct pr_error *err)
 	return 0;
 }
 
+/*
+ * A tep with the ring-buffer header and only our events' formats, read from
+ * our instance. (tracefs_local_events_system() would also parse every event
+ * of the systems plus all of /proc/kallsyms, which we never use: seconds.)
+ */
+static struct tep_handle *load_formats(struct tracefs_instance *instance)
+{
+	enum tep_endian endian = tep_is_bigendian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN;
+	struct tep_handle *tep = tep_alloc();
+	const struct live_event_def *defs;
+	size_t nd = live_event_defs(&defs);
+	char *buf;
+	int len;
+
+	if (!tep)
+		return NULL;
+	tep_set_file_bigendian(tep, endian);
+	tep_set_local_bigendian(tep, endian);
+	tep_set_long_size(tep, (int)sizeof(long));
+	tep_set_page_size(tep, getpagesize());
+	buf = tracefs_instance_file_read(NULL, "events/header_page", &len);
+	if (!buf || tep_parse_header_page(tep, buf, (unsigned long)len, (int)sizeof(long)) < 0) {
+		free(buf);
+		tep_free(tep);
+		return NULL;
+	}
+	free(buf);
+	for (size_t i = 0; i < nd; i++) {
+		buf = tracefs_event_file_read(instance, defs[i].system, defs[i].name, "format", &len);
+		if (buf)	/* an event this kernel lacks is skipped later */
+			tep_parse_event(tep, buf, (unsigned long)len, defs[i].system);
+		free(buf);
+	}
+	return tep;
+}
+
 static int setup_instance(struct session *s, struct pr_error *err)
 {
 	char name[64], size[32];
-	const char *systems[] = { "kmem", "compaction", "vmscan", NULL };
 
 	snprintf(name, sizeof(name), "pagereplay-%d", (int)getpid());
 	s->instance = tracefs_instance_create(name);
@@ -253,7 +310,7 @@ static int setup_instance(struct session *s, struct pr_error *err)
 	    write_file(s, "trace_clock", "mono", err) < 0 ||
 	    write_file(s, "options/overwrite", "0", err) < 0)
 		return -1;
-	s->tep = tracefs_local_events_system(NULL, systems);
+	s->tep = load_formats(s->instance);
 	if (!s->tep)
 		return pr_fail_errno(err, "cannot read the kernel's event formats");
 	s->kbuf = tep_kbuffer(s->tep);
@@ -557,21 +614,26 @@ static int record_loop(struct session *s, struct pr_error *err)
 	return 0;
 }
 
+/* Pids without a comm yet: the tracer's saved_cmdlines (read only). */
 static void fill_comms(struct session *s)
 {
-	for (uint32_t i = 0; s->pids && i < s->pid_cap; i++) {
-		char path[64], *comm;
+	char *text = s->pids ? tracefs_instance_file_read(NULL, "saved_cmdlines", NULL) : NULL;
 
-		if (!s->pids[i])
+	for (char *line = text; line && *line; line += strcspn(line, "\n"), line += *line == '\n') {
+		char comm[32];
+		unsigned pid;
+		uint32_t i;
+
+		if (sscanf(line, "%u %31s", &pid, comm) != 2 || !pid)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%u/comm", s->pids[i]);
-		comm = procfs_read(path, NULL, NULL);
-		if (comm) {
-			comm[strcspn(comm, "\n")] = '\0';
-			prt_writer_set_comm(s->writer, s->pids[i], comm, NULL);
-			free(comm);
-		}
+		for (i = (pid * 2654435761u) & (s->pid_cap - 1); s->pids[i]; i = (i + 1) & (s->pid_cap - 1))
+			if (s->pids[i] == pid) {	/* seen, not named */
+				prt_writer_set_comm(s->writer, pid, comm, NULL);
+				s->pids[i] |= PID_NAMED;
+				break;
+			}
 	}
+	free(text);
 }
 
 static int finish(struct session *s, struct prt_cpu_stats *start_stats, struct pr_error *err)

@@ -102,6 +102,24 @@ static uint64_t check_trace(const char *path)
 	return allocs;
 }
 
+/* Allocations made by processes named comm (the comm table at work). */
+static uint64_t allocs_by(const char *path, const char *comm)
+{
+	struct pr_error err = { 0 };
+	struct prt_reader *r = prt_reader_open(path, &err);
+	struct prt_event ev;
+	uint64_t n = 0;
+
+	assert_non_null(r);
+	while (prt_reader_next(r, &ev, &err) > 0) {
+		const char *c = ev.type == PRT_EV_ALLOC ? prt_reader_comm(r, ev.pid) : NULL;
+
+		n += c && strcmp(c, comm) == 0;
+	}
+	prt_reader_close(r);
+	return n;
+}
+
 static void test_capture_workload(void **state)
 {
 	const char *out = scratch_path("live.prt");
@@ -118,6 +136,8 @@ static void test_capture_workload(void **state)
 	assert_non_null(strstr(r.out, "command exited with status 0"));
 	/* 64 MiB of shmem pages: at least 16384 order-0 allocations */
 	assert_true(check_trace(out) >= 16384);
+	/* head exits before the capture ends: its name was taken while alive */
+	assert_true(allocs_by(out, "head") >= 16384);
 	assert_int_equal(leftover_instances(), 0);
 	run_result_free(&r);
 }
