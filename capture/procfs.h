@@ -47,6 +47,11 @@ int procfs_host_settings(struct prt_header *h, struct pr_error *err);
 /* Append a key/value to h->settings (trailing newlines dropped); -1: no memory. */
 int procfs_add_setting(struct prt_header *h, const char *key, const char *value);
 
+/* The CONFIG_ lines that change allocator behaviour from a (gzip'd) kernel
+ * config, as settings; absent lines become "n". A missing file adds nothing.
+ * -1: out of memory. */
+int procfs_read_config(struct prt_header *h, const char *path);
+
 /* A checkpoint of the live host now (pagetypeinfo, buddyinfo, zoneinfo). */
 int procfs_sample(const struct prt_header *h, struct prt_checkpoint *cp, struct pr_error *err);
 

@@ -145,10 +145,10 @@ static const char *const config_keys[] = {
 	"CONFIG_ZONE_DMA32", "CONFIG_TRANSPARENT_HUGEPAGE", "CONFIG_MEMORY_HOTPLUG",
 };
 
-/* The config lines that matter, "y"/"m"/"n", from /proc/config.gz. */
-static int read_config(struct prt_header *h)
+/* The config lines that matter, "y"/"m"/"n", from a config.gz. */
+int procfs_read_config(struct prt_header *h, const char *path)
 {
-	gzFile gz = gzopen("/proc/config.gz", "rb");
+	gzFile gz = gzopen(path, "rb");
 	char line[512];
 	bool seen[sizeof(config_keys) / sizeof(config_keys[0])] = { false };
 
@@ -188,7 +188,7 @@ int procfs_host_settings(struct prt_header *h, struct pr_error *err)
 		}
 		free(text);
 	}
-	if (read_config(h) < 0)
+	if (procfs_read_config(h, "/proc/config.gz") < 0)
 		return pr_fail(err, PR_ENOMEM, "out of memory");
 	return 0;
 }
