@@ -133,8 +133,8 @@ static bool comm_from_proc(struct session *s, uint32_t pid)
 
 /*
  * The comm of a pid is read the first time the pid shows up (once per pid,
- * not per event), while short-lived workers still exist; pids already gone
- * then get one more chance from saved_cmdlines at the end.
+ * not per event), while short-lived workers still exist; fill_comms()
+ * settles the names at the end.
  */
 static void remember_pid(struct session *s, uint32_t pid)
 {
@@ -614,7 +614,13 @@ static int record_loop(struct session *s, struct pr_error *err)
 	return 0;
 }
 
-/* Pids without a comm yet: the tracer's saved_cmdlines (read only). */
+/*
+ * A pid's name can change after its first event (fork, then exec), so the
+ * names are settled at the end: the tracer's saved_cmdlines (read only; it
+ * holds the name as of the task's last trace record) for pids that are
+ * gone, /proc/PID/comm for pids still alive. The first-sight name stays
+ * only for pids neither knows.
+ */
 static void fill_comms(struct session *s)
 {
 	char *text = s->pids ? tracefs_instance_file_read(NULL, "saved_cmdlines", NULL) : NULL;
@@ -627,13 +633,15 @@ static void fill_comms(struct session *s)
 		if (sscanf(line, "%u %31s", &pid, comm) != 2 || !pid)
 			continue;
 		for (i = (pid * 2654435761u) & (s->pid_cap - 1); s->pids[i]; i = (i + 1) & (s->pid_cap - 1))
-			if (s->pids[i] == pid) {	/* seen, not named */
+			if ((s->pids[i] & ~PID_NAMED) == pid) {
 				prt_writer_set_comm(s->writer, pid, comm, NULL);
-				s->pids[i] |= PID_NAMED;
 				break;
 			}
 	}
 	free(text);
+	for (uint32_t i = 0; s->pids && i < s->pid_cap; i++)
+		if (s->pids[i])
+			comm_from_proc(s, s->pids[i] & ~PID_NAMED);
 }
 
 static int finish(struct session *s, struct prt_cpu_stats *start_stats, struct pr_error *err)
