@@ -52,6 +52,12 @@ static void print_summary(const char *out, const struct live_stats *s)
 	printf("  lost events %llu, checkpoints %llu, %llu bytes (%.2f bytes/event)\n",
 	       (unsigned long long)s->lost, (unsigned long long)s->checkpoints,
 	       (unsigned long long)s->bytes, s->total ? (double)s->bytes / (double)s->total : 0.0);
+	printf("  initial free map: %llu free blocks, %llu pages, scanned in %.2f s;\n"
+	       "    agrees with buddyinfo %.2f%% (%.2f%% within before..after), "
+	       "pagetypeinfo order x migratetype %.2f%%, pageblocks %.2f%%\n",
+	       (unsigned long long)s->freemap.free_blocks, (unsigned long long)s->freemap.free_pages,
+	       s->freemap_scan_s, 100 * s->freemap.order_exact, 100 * s->freemap.order_bracketed,
+	       100 * s->freemap.order_mt, 100 * s->freemap.pageblock_mt);
 	if (s->command_status >= 0)
 		printf("  command exited with status %d\n", s->command_status);
 }

@@ -12,65 +12,98 @@
  * them. With head-only marking an allocated flag-less page right after a
  * free block can make its order an over-estimate.
  *
- * Pageblock migratetypes are not exported either. They are estimated from
- * the pages in the block: any anonymous, LRU or mapped page makes it
- * Movable, slab pages with none of those Unmovable, nothing known Movable
- * (the boot default).
+ * Pageblock migratetypes are not exported either: the scan collects what the
+ * pages of each pageblock say and kpageflags_fit.c turns that, with
+ * pagetypeinfo's counts, into a migratetype per pageblock. A free block
+ * takes its pageblock's migratetype (6.10+ keeps them equal).
+ *
+ * The file is read in large aligned slices: a max-order block never
+ * straddles two, so every free block is seen whole.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "capture/kpageflags.h"
+#include "capture/kpageflags_fit.h"
 
+#define KPF_LRU		5
 #define KPF_SLAB	7
 #define KPF_BUDDY	10
-#define KPF_LRU		5
 #define KPF_MMAP	11
 #define KPF_ANON	12
+#define KPF_SWAPBACKED	14
+#define KPF_UNEVICTABLE	18
 #define KPF_NOPAGE	20
+#define KPF_KSM		21
 #define KPF_PGTABLE	26
+#define KPF_RESERVED	32
 
 #define BIT(n) (1ULL << (n))
+#define MOVABLE_BITS (BIT(KPF_LRU) | BIT(KPF_MMAP) | BIT(KPF_ANON) | BIT(KPF_SWAPBACKED) | \
+		      BIT(KPF_UNEVICTABLE) | BIT(KPF_KSM))
+#define KERNEL_BITS (BIT(KPF_SLAB) | BIT(KPF_PGTABLE))
 
-static int read_range(int fd, uint64_t pfn, uint64_t n, uint64_t *out, struct pr_error *err)
+#define SLICE_PAGES (64u * 1024u)	/* 512 KiB of flags per read */
+
+struct scan {
+	int fd;
+	const char *path;
+	struct prt_header *h;
+	uint64_t *buf;
+	uint64_t cap;			/* of h->free_blocks */
+	bool all_marked;
+	struct kpf_evidence *ev;	/* per pageblock of the current zone */
+	uint64_t pb_first, nblocks;
+	uint64_t zone_start, zone_end;
+	const struct kpageflags_ram *ram;
+	size_t nr_ram;
+};
+
+static int read_slice(struct scan *s, uint64_t pfn, uint64_t n, struct pr_error *err)
 {
 	size_t want = n * sizeof(uint64_t), done = 0;
 
 	while (done < want) {
-		ssize_t got = pread(fd, (char *)out + done, want - done,
+		ssize_t got = pread(s->fd, (char *)s->buf + done, want - done,
 				    (off_t)(pfn * sizeof(uint64_t) + done));
 
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got <= 0)
-			return pr_fail_errno(err, "cannot read /proc/kpageflags at pfn %llu",
+		if (got < 0)
+			return pr_fail_errno(err, "cannot read '%s' at pfn %llu", s->path,
 					     (unsigned long long)(pfn + done / 8));
+		if (got == 0)
+			return pr_fail(err, PR_EFORMAT, "'%s': offset %llu: expected flags of pfn %llu, "
+				       "found the end of the file", s->path,
+				       (unsigned long long)(pfn * 8 + done),
+				       (unsigned long long)(pfn + done / 8));
 		done += (size_t)got;
 	}
 	return 0;
 }
 
-/* Does page k belong to the free block under construction? */
+/* Does a page with these flags continue the free block under construction? */
 static bool free_tail(uint64_t flags, bool all_marked)
 {
 	return all_marked ? (flags & BIT(KPF_BUDDY)) != 0 : flags == 0;
 }
 
-static unsigned block_order(const uint64_t *flags, uint64_t i, uint64_t n, uint64_t pfn,
-			    unsigned max_order, bool all_marked)
+/* The largest aligned block at buf[i] (pfn) whose pages are all free. */
+static unsigned block_order(const struct scan *s, uint64_t i, uint64_t n, uint64_t pfn)
 {
 	unsigned order = 0;
 
-	while (order + 1 < max_order) {
+	while (order + 1 < s->h->nr_orders) {
 		uint64_t size = 1ULL << (order + 1);
 
-		if ((pfn & (size - 1)) || i + size > n)
+		if ((pfn & (size - 1)) || i + size > n || pfn + size > s->zone_end)
 			break;
 		for (uint64_t k = i + (size >> 1); k < i + size; k++)
-			if (!free_tail(flags[k], all_marked))
+			if (!free_tail(s->buf[k], s->all_marked))
 				return order;
 		order++;
 	}
@@ -86,95 +119,210 @@ static bool pairs_flagged(const uint64_t *flags, uint64_t n)
 	return false;
 }
 
-static int add_block(struct prt_header *h, uint64_t *cap, uint64_t pfn, unsigned order)
+static int add_block(struct scan *s, uint64_t pfn, unsigned order)
 {
-	if (h->nr_free_blocks == *cap) {
-		uint64_t ncap = *cap ? *cap * 2 : 4096;
+	struct prt_header *h = s->h;
+
+	if (h->nr_free_blocks == s->cap) {
+		uint64_t ncap = s->cap ? s->cap * 2 : 4096;
 		struct prt_free_block *bigger = realloc(h->free_blocks, ncap * sizeof(*bigger));
 
 		if (!bigger)
 			return -1;
 		h->free_blocks = bigger;
-		*cap = ncap;
+		s->cap = ncap;
 	}
 	h->free_blocks[h->nr_free_blocks++] = (struct prt_free_block){ pfn, (uint8_t)order, -1 };
 	return 0;
 }
 
-static int8_t estimate_mt(const struct prt_header *h, const uint64_t *flags, uint64_t n)
+static struct kpf_evidence *evidence_at(struct scan *s, uint64_t pfn)
 {
-	bool movable = false, slab = false;
+	uint64_t b = (pfn - s->pb_first) >> s->h->pageblock_order;
 
-	for (uint64_t i = 0; i < n; i++) {
-		if (flags[i] & (BIT(KPF_ANON) | BIT(KPF_LRU) | BIT(KPF_MMAP)))
-			movable = true;
-		if (flags[i] & (BIT(KPF_SLAB) | BIT(KPF_PGTABLE)))
-			slab = true;
-	}
-	(void)h;
-	return (slab && !movable) ? 0 : 1;	/* Unmovable : Movable, 4.4+ numbering */
+	return b < s->nblocks ? &s->ev[b] : NULL;
 }
 
-static int scan_zone(int fd, struct prt_header *h, uint32_t z, uint64_t *cap, uint64_t *buf,
-		     bool *all_marked, struct pr_error *err)
+static void note_page(struct scan *s, uint64_t pfn, uint64_t flags)
 {
-	const struct prt_zone *zone = &h->zones[z];
-	uint64_t per_block = 1ULL << h->pageblock_order;
-	uint64_t span = 1ULL << (h->nr_orders - 1);	/* a max-order block */
-	uint64_t first = zone->start_pfn & ~(span - 1);
-	uint64_t end = zone->start_pfn + zone->spanned;
-	uint64_t pb_first = zone->start_pfn & ~(per_block - 1);
-	uint64_t nblocks = (end - pb_first + per_block - 1) / per_block;
+	struct kpf_evidence *e = evidence_at(s, pfn);
 
-	h->pageblock_mt[z] = malloc(nblocks ? nblocks : 1);
-	if (!h->pageblock_mt[z])
-		return pr_fail(err, PR_ENOMEM, "out of memory reading kpageflags");
-	for (uint64_t pfn = first; pfn < end; pfn += span) {
-		if (read_range(fd, pfn, span, buf, err) < 0)
-			return -1;
-		if (!*all_marked)
-			*all_marked = pairs_flagged(buf, span);
-		for (uint64_t off = 0; off < span; off += per_block) {
-			uint64_t b = (pfn + off - pb_first) / per_block;
+	if (!e || (flags & (BIT(KPF_BUDDY) | BIT(KPF_NOPAGE) | BIT(KPF_RESERVED))))
+		return;
+	if (flags & MOVABLE_BITS)
+		e->movable++;
+	else if (flags & KERNEL_BITS)
+		e->kernel++;
+	else if (!(flags & (BIT(KPF_RESERVED) - 1)))
+		e->bare++;	/* only kernel-hacking bits, if any */
+}
 
-			if (pfn + off >= pb_first && b < nblocks)
-				h->pageblock_mt[z][b] = estimate_mt(h, buf + off, per_block);
+static int scan_slice(struct scan *s, uint64_t pfn, uint64_t n, struct pr_error *err)
+{
+	if (read_slice(s, pfn, n, err) < 0)
+		return -1;
+	if (!s->all_marked)
+		s->all_marked = pairs_flagged(s->buf, n);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t p = pfn + i;
+		unsigned order;
+
+		if (p < s->zone_start || p >= s->zone_end)
+			continue;
+		/* pagetypeinfo probes each pageblock at zone start + k * pageblock */
+		if (!s->ram && !((p - s->zone_start) & ((1ULL << s->h->pageblock_order) - 1)) &&
+		    !(s->buf[i] & BIT(KPF_NOPAGE)) && evidence_at(s, p))
+			evidence_at(s, p)->present = true;
+		if (!(s->buf[i] & BIT(KPF_BUDDY))) {
+			note_page(s, p, s->buf[i]);
+			continue;
 		}
-		for (uint64_t i = 0; i < span; i++) {
-			unsigned order;
-
-			if (!(buf[i] & BIT(KPF_BUDDY)) || pfn + i < zone->start_pfn || pfn + i >= end)
-				continue;
-			order = block_order(buf, i, span, pfn + i, h->nr_orders, *all_marked);
-			if (add_block(h, cap, pfn + i, order) < 0)
-				return pr_fail(err, PR_ENOMEM, "out of memory reading kpageflags");
-			h->free_blocks[h->nr_free_blocks - 1].migratetype =
-				h->pageblock_mt[z][(pfn + i - pb_first) / per_block];
-			i += (1ULL << order) - 1;
-		}
+		order = block_order(s, i, n, p);
+		if (add_block(s, p, order) < 0)
+			return pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", s->path);
+		if (evidence_at(s, p))
+			evidence_at(s, p)->nfree[order]++;
+		/* pageblocks wholly inside the block: skipped below, present */
+		for (uint64_t q = p; q < p + (1ULL << order); q += 1ULL << s->h->pageblock_order)
+			if (evidence_at(s, q))
+				evidence_at(s, q)->present = true;
+		i += (1ULL << order) - 1;
 	}
 	return 0;
 }
 
-int kpageflags_free_map(struct prt_header *h, const char *path, struct pr_error *err)
+static int mt_named(const struct prt_header *h, const char *name)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint64_t cap = 0, *buf;
-	bool all_marked = false;
+	for (uint32_t i = 0; i < h->nr_migratetypes; i++)
+		if (strcasecmp(h->migratetype_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Counts of zone z in cp, or NULL where the sample lacks them. */
+static const int64_t *zone_counts(const int64_t *a, uint32_t z, size_t per_zone)
+{
+	return a && a[z * per_zone] >= 0 ? a + z * per_zone : NULL;
+}
+
+/* Fit the present pageblocks (holes stay -1), then free blocks follow. */
+static int fit_zone(struct scan *s, uint32_t z, uint64_t first_block, struct pr_error *err)
+{
+	struct prt_header *h = s->h;
+	const struct prt_checkpoint *cp = &h->initial;
+	bool have = cp->nr_zones == h->nr_zones && cp->nr_migratetypes == h->nr_migratetypes &&
+		    cp->nr_orders == h->nr_orders;
+	struct kpf_fit_input in = {
+		.nr_orders = h->nr_orders, .nr_mt = h->nr_migratetypes,
+		.movable = mt_named(h, "Movable"), .unmovable = mt_named(h, "Unmovable"),
+		.blocks = have ? zone_counts(cp->pageblocks, z, h->nr_migratetypes) : NULL,
+		.free = have ? zone_counts(cp->free_blocks, z,
+					   (size_t)h->nr_orders * h->nr_migratetypes) : NULL,
+	};
+	struct kpf_evidence *ev = malloc(s->nblocks * sizeof(*ev));
+	int8_t *mt = malloc(s->nblocks), *out = h->pageblock_mt[z];
+	uint64_t n = 0;
 	int ret = 0;
 
-	if (fd < 0)
+	if (!ev || !mt) {
+		ret = pr_fail(err, PR_ENOMEM, "out of memory fitting pageblock migratetypes");
+		goto out;
+	}
+	for (uint64_t b = 0; b < s->nblocks; b++)
+		if (s->ev[b].present)
+			ev[n++] = s->ev[b];
+	in.ev = ev;
+	in.nr_blocks = n;
+	if (kpf_fit(&in, mt) < 0) {
+		ret = pr_fail(err, PR_ENOMEM, "out of memory fitting pageblock migratetypes");
+		goto out;
+	}
+	n = 0;
+	for (uint64_t b = 0; b < s->nblocks; b++)
+		out[b] = s->ev[b].present ? mt[n++] : -1;
+	for (uint64_t i = first_block; i < h->nr_free_blocks; i++)
+		h->free_blocks[i].migratetype =
+			out[(h->free_blocks[i].pfn - s->pb_first) >> h->pageblock_order];
+out:
+	free(ev);
+	free(mt);
+	return ret;
+}
+
+/* Pageblocks overlapping RAM have a memmap; the others are holes. */
+static void mark_ram(struct scan *s)
+{
+	uint64_t per = 1ULL << s->h->pageblock_order;
+
+	for (size_t r = 0; r < s->nr_ram; r++) {
+		uint64_t a = s->ram[r].start > s->zone_start ? s->ram[r].start : s->zone_start;
+		uint64_t b = s->ram[r].end < s->zone_end ? s->ram[r].end : s->zone_end;
+
+		for (uint64_t p = a & ~(per - 1); p < b; p += per)
+			if (evidence_at(s, p > a ? p : a))
+				evidence_at(s, p > a ? p : a)->present = true;
+	}
+}
+
+static int scan_zone(struct scan *s, uint32_t z, struct pr_error *err)
+{
+	struct prt_header *h = s->h;
+	const struct prt_zone *zone = &h->zones[z];
+	uint64_t per_block = 1ULL << h->pageblock_order;
+	uint64_t first = zone->start_pfn & ~((uint64_t)SLICE_PAGES - 1);
+	uint64_t first_block = h->nr_free_blocks;
+	int ret = 0;
+
+	s->zone_start = zone->start_pfn;
+	s->zone_end = zone->start_pfn + zone->spanned;
+	s->pb_first = zone->start_pfn & ~(per_block - 1);
+	s->nblocks = (s->zone_end - s->pb_first + per_block - 1) / per_block;
+	h->pageblock_mt[z] = malloc(s->nblocks ? s->nblocks : 1);
+	s->ev = calloc(s->nblocks ? s->nblocks : 1, sizeof(*s->ev));
+	if (!h->pageblock_mt[z] || !s->ev) {
+		free(s->ev);
+		return pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", s->path);
+	}
+	mark_ram(s);
+	for (uint64_t pfn = first; ret == 0 && pfn < s->zone_end; pfn += SLICE_PAGES) {
+		uint64_t n = s->zone_end - pfn < SLICE_PAGES ? s->zone_end - pfn : SLICE_PAGES;
+
+		ret = scan_slice(s, pfn, n, err);
+	}
+	if (ret == 0)
+		ret = fit_zone(s, z, first_block, err);
+	free(s->ev);
+	s->ev = NULL;
+	return ret;
+}
+
+int kpageflags_free_map(struct prt_header *h, const char *path,
+			const struct kpageflags_ram *ram, size_t nr_ram, struct pr_error *err)
+{
+	struct scan s = { .path = path, .h = h, .ram = ram, .nr_ram = nr_ram };
+	int ret = 0;
+
+	if (h->nr_orders < 1 || h->nr_orders > PRT_MAX_ORDERS || h->pageblock_order >= 32 ||
+	    (1ULL << (h->nr_orders - 1)) > SLICE_PAGES)
+		return pr_fail(err, PR_EUSAGE, "'%s': cannot scan with %u orders, pageblock order %u",
+			       path, h->nr_orders, h->pageblock_order);
+	s.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s.fd < 0)
 		return pr_fail_errno(err, "cannot open '%s'", path);
-	buf = malloc(sizeof(uint64_t) << (h->nr_orders - 1));
+	s.buf = malloc(SLICE_PAGES * sizeof(uint64_t));
 	h->pageblock_mt = calloc(h->nr_zones ? h->nr_zones : 1, sizeof(*h->pageblock_mt));
-	if (!buf || !h->pageblock_mt) {
+	if (!s.buf || !h->pageblock_mt) {
 		ret = pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", path);
 		goto out;
 	}
-	for (uint32_t z = 0; z < h->nr_zones && ret == 0; z++)
-		ret = scan_zone(fd, h, z, &cap, buf, &all_marked, err);
+	for (uint32_t z = 0; z < h->nr_zones && ret == 0; z++) {
+		if (h->zones[z].spanned)
+			ret = scan_zone(&s, z, err);
+		else if (!(h->pageblock_mt[z] = malloc(1)))	/* empty zone: no pageblocks */
+			ret = pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", path);
+	}
 out:
-	free(buf);
-	close(fd);
+	free(s.buf);
+	close(s.fd);
 	return ret;
 }

@@ -39,6 +39,8 @@
 
 static volatile sig_atomic_t stop_requested;
 
+#define PID_NAMED 0x80000000u	/* in session.pids: comm already recorded */
+
 void live_request_stop(void)
 {
 	stop_requested = 1;
@@ -60,10 +62,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* PAGEREPLAY_TRACEFS names the mount to use (tests, unusual mounts). */
 const char *live_find_tracefs(struct pr_error *err)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	const char *forced = getenv("PAGEREPLAY_TRACEFS");
 	struct stat st;
+
+	if (forced && *forced) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/instances", forced);
+		if (stat(path, &st) == 0)
+			return forced;
+		pr_fail(err, PR_ENOSYS, "tracefs is not mounted at '%s'; mount it with: "
+			"mount -t tracefs nodev /sys/kernel/tracing", forced);
+		return NULL;
+	}
 
 	for (size_t i = 0; i < 2; i++) {
 		char path[256];
@@ -93,12 +108,34 @@ struct session {
 	uint32_t *pids;			/* open-addressing set of pids seen */
 	uint32_t pid_cap, nr_pids;
 	pid_t child;
+	struct prt_checkpoint after_scan;	/* /proc sample right after the scan */
+	uint32_t cp_seq;			/* next checkpoint's number */
 	struct live_queue queue;
 	pthread_t reader;
 	bool reader_running;
 	atomic_bool reader_stop;
 };
 
+/* /proc/PID/comm into the writer; false if the process is gone. */
+static bool comm_from_proc(struct session *s, uint32_t pid)
+{
+	char path[64], *comm;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	comm = procfs_read(path, NULL, NULL);
+	if (!comm)
+		return false;
+	comm[strcspn(comm, "\n")] = '\0';
+	prt_writer_set_comm(s->writer, pid, comm, NULL);
+	free(comm);
+	return true;
+}
+
+/*
+ * The comm of a pid is read the first time the pid shows up (once per pid,
+ * not per event), while short-lived workers still exist; fill_comms()
+ * settles the names at the end.
+ */
 static void remember_pid(struct session *s, uint32_t pid)
 {
 	uint32_t i;
@@ -106,11 +143,11 @@ static void remember_pid(struct session *s, uint32_t pid)
 	if (!pid || !s->pids)
 		return;
 	for (i = (pid * 2654435761u) & (s->pid_cap - 1); s->pids[i]; i = (i + 1) & (s->pid_cap - 1))
-		if (s->pids[i] == pid)
+		if ((s->pids[i] & ~PID_NAMED) == pid)
 			return;
 	if (s->nr_pids * 2 >= s->pid_cap)
 		return;		/* table full: the comm table is best effort */
-	s->pids[i] = pid;
+	s->pids[i] = pid | (comm_from_proc(s, pid) ? PID_NAMED : 0);
 	s->nr_pids++;
 }
 
@@ -222,10 +259,45 @@ static int enable_events(struct session *s, struct pr_error *err)
 	return 0;
 }
 
+/*
+ * A tep with the ring-buffer header and only our events' formats, read from
+ * our instance. (tracefs_local_events_system() would also parse every event
+ * of the systems plus all of /proc/kallsyms, which we never use: seconds.)
+ */
+static struct tep_handle *load_formats(struct tracefs_instance *instance)
+{
+	enum tep_endian endian = tep_is_bigendian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN;
+	struct tep_handle *tep = tep_alloc();
+	const struct live_event_def *defs;
+	size_t nd = live_event_defs(&defs);
+	char *buf;
+	int len;
+
+	if (!tep)
+		return NULL;
+	tep_set_file_bigendian(tep, endian);
+	tep_set_local_bigendian(tep, endian);
+	tep_set_long_size(tep, (int)sizeof(long));
+	tep_set_page_size(tep, getpagesize());
+	buf = tracefs_instance_file_read(NULL, "events/header_page", &len);
+	if (!buf || tep_parse_header_page(tep, buf, (unsigned long)len, (int)sizeof(long)) < 0) {
+		free(buf);
+		tep_free(tep);
+		return NULL;
+	}
+	free(buf);
+	for (size_t i = 0; i < nd; i++) {
+		buf = tracefs_event_file_read(instance, defs[i].system, defs[i].name, "format", &len);
+		if (buf)	/* an event this kernel lacks is skipped later */
+			tep_parse_event(tep, buf, (unsigned long)len, defs[i].system);
+		free(buf);
+	}
+	return tep;
+}
+
 static int setup_instance(struct session *s, struct pr_error *err)
 {
 	char name[64], size[32];
-	const char *systems[] = { "kmem", "compaction", "vmscan", NULL };
 
 	snprintf(name, sizeof(name), "pagereplay-%d", (int)getpid());
 	s->instance = tracefs_instance_create(name);
@@ -238,7 +310,7 @@ static int setup_instance(struct session *s, struct pr_error *err)
 	    write_file(s, "trace_clock", "mono", err) < 0 ||
 	    write_file(s, "options/overwrite", "0", err) < 0)
 		return -1;
-	s->tep = tracefs_local_events_system(NULL, systems);
+	s->tep = load_formats(s->instance);
 	if (!s->tep)
 		return pr_fail_errno(err, "cannot read the kernel's event formats");
 	s->kbuf = tep_kbuffer(s->tep);
@@ -518,7 +590,6 @@ static int record_loop(struct session *s, struct pr_error *err)
 {
 	double start = now_s(), next_cp = start + s->opt->checkpoint_interval_s;
 	double next_progress = start + 0.5;
-	uint32_t cp_seq = 1;
 
 	while (!stop_requested) {
 		int pages = drain_queue(s, 5, err);
@@ -529,7 +600,7 @@ static int record_loop(struct session *s, struct pr_error *err)
 		s->stats->seconds = t - start;
 		s->stats->bytes = prt_writer_bytes(s->writer);
 		if (s->opt->checkpoint_interval_s > 0 && t >= next_cp) {
-			if (take_checkpoint(s, cp_seq++, err) < 0)
+			if (take_checkpoint(s, s->cp_seq++, err) < 0)
 				return -1;
 			next_cp += s->opt->checkpoint_interval_s;
 		}
@@ -543,21 +614,34 @@ static int record_loop(struct session *s, struct pr_error *err)
 	return 0;
 }
 
+/*
+ * A pid's name can change after its first event (fork, then exec), so the
+ * names are settled at the end: the tracer's saved_cmdlines (read only; it
+ * holds the name as of the task's last trace record) for pids that are
+ * gone, /proc/PID/comm for pids still alive. The first-sight name stays
+ * only for pids neither knows.
+ */
 static void fill_comms(struct session *s)
 {
-	for (uint32_t i = 0; s->pids && i < s->pid_cap; i++) {
-		char path[64], *comm;
+	char *text = s->pids ? tracefs_instance_file_read(NULL, "saved_cmdlines", NULL) : NULL;
 
-		if (!s->pids[i])
+	for (char *line = text; line && *line; line += strcspn(line, "\n"), line += *line == '\n') {
+		char comm[32];
+		unsigned pid;
+		uint32_t i;
+
+		if (sscanf(line, "%u %31s", &pid, comm) != 2 || !pid)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%u/comm", s->pids[i]);
-		comm = procfs_read(path, NULL, NULL);
-		if (comm) {
-			comm[strcspn(comm, "\n")] = '\0';
-			prt_writer_set_comm(s->writer, s->pids[i], comm, NULL);
-			free(comm);
-		}
+		for (i = (pid * 2654435761u) & (s->pid_cap - 1); s->pids[i]; i = (i + 1) & (s->pid_cap - 1))
+			if ((s->pids[i] & ~PID_NAMED) == pid) {
+				prt_writer_set_comm(s->writer, pid, comm, NULL);
+				break;
+			}
 	}
+	free(text);
+	for (uint32_t i = 0; s->pids && i < s->pid_cap; i++)
+		if (s->pids[i])
+			comm_from_proc(s, s->pids[i] & ~PID_NAMED);
 }
 
 static int finish(struct session *s, struct prt_cpu_stats *start_stats, struct pr_error *err)
@@ -588,6 +672,51 @@ static int finish(struct session *s, struct prt_cpu_stats *start_stats, struct p
 	return 0;
 }
 
+/*
+ * The free map from /proc/kpageflags, bracketed by /proc samples taken just
+ * before (the header's initial counts) and just after, so the events of the
+ * scan (in the trace already) explain any difference. The scan's trace-clock
+ * interval and the agreement figures ride in the header's settings.
+ */
+static int scan_free_map(struct session *s, struct pr_error *err)
+{
+	struct prt_header *h = &s->header;
+	struct kpageflags_match *m = &s->stats->freemap;
+	uint64_t t0 = now_ns(), t1;
+	char key[64], value[128], *iomem = procfs_read("/proc/iomem", NULL, NULL);
+	struct kpageflags_ram *ram = NULL;
+	size_t nr_ram = 0;
+	int ret;
+
+	/* without /proc/iomem, holes are told apart by their flags instead */
+	if (!iomem || procfs_parse_iomem(iomem, "/proc/iomem", h->page_size, &ram, &nr_ram,
+					 NULL) < 0 || !nr_ram) {
+		free(ram);
+		ram = NULL;
+	}
+	free(iomem);
+	ret = kpageflags_free_map(h, "/proc/kpageflags", ram, nr_ram, err);
+	free(ram);
+	if (ret < 0)
+		return -1;
+	t1 = now_ns();
+	if (procfs_sample(h, &s->after_scan, err) < 0)
+		return -1;
+	s->after_scan.ts_ns = now_ns();
+	kpageflags_match(h, &h->initial, &s->after_scan, m);
+	s->stats->freemap_scan_s = (double)(t1 - t0) / 1e9;
+	snprintf(key, sizeof(key), "capture.kpageflags_scan_ns");
+	snprintf(value, sizeof(value), "%llu %llu", (unsigned long long)t0, (unsigned long long)t1);
+	if (procfs_add_setting(h, key, value) < 0)
+		return pr_fail(err, PR_ENOMEM, "out of memory");
+	snprintf(value, sizeof(value), "order_exact=%.4f order_bracketed=%.4f order_mt=%.4f "
+		 "pageblock_mt=%.4f", m->order_exact, m->order_bracketed, m->order_mt,
+		 m->pageblock_mt);
+	if (procfs_add_setting(h, "capture.freemap_match", value) < 0)
+		return pr_fail(err, PR_ENOMEM, "out of memory");
+	return 0;
+}
+
 static int start_recording(struct session *s, struct pr_error *err)
 {
 	struct prt_header *h = &s->header;
@@ -598,11 +727,16 @@ static int start_recording(struct session *s, struct pr_error *err)
 	    procfs_sample(h, &h->initial, err) < 0)
 		return -1;
 	h->initial.ts_ns = h->start_trace_ns;
-	if (kpageflags_free_map(h, "/proc/kpageflags", err) < 0)
+	if (scan_free_map(s, err) < 0)
 		return -1;
 	add_cmdline(h, s->opt->command);
 	s->writer = prt_writer_open(s->opt->output, h, err);
-	return s->writer ? 0 : -1;
+	if (!s->writer)
+		return -1;
+	/* the sample after the scan: the other end of the bracket */
+	s->after_scan.seq = s->cp_seq++;
+	s->stats->checkpoints++;
+	return prt_writer_add_checkpoint(s->writer, &s->after_scan, err);
 }
 
 static void teardown(struct session *s)
@@ -631,13 +765,15 @@ static void teardown(struct session *s)
 	free(s->page);
 	free(s->bound);
 	free(s->pids);
+	prt_checkpoint_release(&s->after_scan);
 	prt_header_release(&s->header);
 }
 
 int live_capture(const struct live_options *opt, struct live_stats *stats, struct pr_error *err)
 {
-	struct session s = { .opt = opt, .stats = stats, .pid_cap = 1 << 16 };
+	struct session s = { .opt = opt, .stats = stats, .pid_cap = 1 << 16, .cp_seq = 1 };
 	struct prt_cpu_stats *start_stats = NULL;
+	const char *tracefs;
 	int ret = -1;
 
 	memset(stats, 0, sizeof(*stats));
@@ -647,9 +783,12 @@ int live_capture(const struct live_options *opt, struct live_stats *stats, struc
 		return -1;
 	if (geteuid() != 0)
 		return pr_fail(err, PR_ENOSYS, "capture needs root (tracefs and /proc/kpageflags)");
-	if (!live_find_tracefs(err))
+	if (!(tracefs = live_find_tracefs(err)))
 		return -1;
-	remove_stale_instances(live_find_tracefs(NULL));
+	if (strcmp(tracefs, "/sys/kernel/tracing") != 0 &&
+	    tracefs_set_tracing_dir((char *)tracefs) < 0)
+		return pr_fail_errno(err, "cannot use tracefs at '%s'", tracefs);
+	remove_stale_instances(tracefs);
 	s.pids = calloc(s.pid_cap, sizeof(*s.pids));
 	if (setup_instance(&s, err) < 0 || fill_header(&s, err) < 0 || open_cpus(&s, err) < 0)
 		goto out;

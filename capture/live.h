@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capture/kpageflags.h"
 #include "capture/prt.h"
 #include "common/error.h"
 
@@ -19,6 +20,8 @@ struct live_stats {
 	uint64_t total, lost, bytes, checkpoints;
 	double seconds;
 	int command_status;		/* exit status of CMD, -1 if none */
+	struct kpageflags_match freemap;	/* initial free map vs /proc counts */
+	double freemap_scan_s;		/* time the kpageflags scan took */
 };
 
 struct live_options {

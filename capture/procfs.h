@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "capture/kpageflags.h"
 #include "capture/prt.h"
 #include "common/error.h"
 
@@ -31,12 +32,25 @@ int procfs_parse_buddyinfo(const char *text, const char *origin, const struct pr
 int procfs_parse_zone_free(const char *text, const struct prt_header *h,
 			   struct prt_checkpoint *cp);
 
+/* "System RAM" lines at the top level of /proc/iomem as pfn ranges, in file
+ * order. *out is malloc'd; -1 with err on text that is not iomem. */
+int procfs_parse_iomem(const char *text, const char *origin, uint32_t page_size,
+		       struct kpageflags_ram **out, size_t *n, struct pr_error *err);
+
 /* Whole-file read into a malloc'd NUL-terminated buffer. */
 char *procfs_read(const char *path, size_t *len, struct pr_error *err);
 
 /* Kernel release, hostname, cpus and their nodes, the allocator settings. */
 int procfs_host_identity(struct prt_header *h, struct pr_error *err);
 int procfs_host_settings(struct prt_header *h, struct pr_error *err);
+
+/* Append a key/value to h->settings (trailing newlines dropped); -1: no memory. */
+int procfs_add_setting(struct prt_header *h, const char *key, const char *value);
+
+/* The CONFIG_ lines that change allocator behaviour from a (gzip'd) kernel
+ * config, as settings; absent lines become "n". A missing file adds nothing.
+ * -1: out of memory. */
+int procfs_read_config(struct prt_header *h, const char *path);
 
 /* A checkpoint of the live host now (pagetypeinfo, buddyinfo, zoneinfo). */
 int procfs_sample(const struct prt_header *h, struct prt_checkpoint *cp, struct pr_error *err);

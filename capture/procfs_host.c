@@ -102,7 +102,7 @@ int procfs_host_identity(struct prt_header *h, struct pr_error *err)
 	return 0;
 }
 
-static int add_setting(struct prt_header *h, const char *key, const char *value)
+int procfs_add_setting(struct prt_header *h, const char *key, const char *value)
 {
 	struct prt_setting *bigger = realloc(h->settings, (h->nr_settings + 1) * sizeof(*bigger));
 	struct prt_setting *s;
@@ -145,10 +145,10 @@ static const char *const config_keys[] = {
 	"CONFIG_ZONE_DMA32", "CONFIG_TRANSPARENT_HUGEPAGE", "CONFIG_MEMORY_HOTPLUG",
 };
 
-/* The config lines that matter, "y"/"m"/"n", from /proc/config.gz. */
-static int read_config(struct prt_header *h)
+/* The config lines that matter, "y"/"m"/"n", from a config.gz. */
+int procfs_read_config(struct prt_header *h, const char *path)
 {
-	gzFile gz = gzopen("/proc/config.gz", "rb");
+	gzFile gz = gzopen(path, "rb");
 	char line[512];
 	bool seen[sizeof(config_keys) / sizeof(config_keys[0])] = { false };
 
@@ -160,13 +160,13 @@ static int read_config(struct prt_header *h)
 
 			if (strncmp(line, config_keys[i], n) == 0 && line[n] == '=') {
 				seen[i] = true;
-				if (add_setting(h, config_keys[i], line + n + 1) < 0)
+				if (procfs_add_setting(h, config_keys[i], line + n + 1) < 0)
 					goto oom;
 			}
 		}
 	}
 	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
-		if (!seen[i] && add_setting(h, config_keys[i], "n") < 0)
+		if (!seen[i] && procfs_add_setting(h, config_keys[i], "n") < 0)
 			goto oom;
 	gzclose(gz);
 	return 0;
@@ -182,13 +182,13 @@ int procfs_host_settings(struct prt_header *h, struct pr_error *err)
 
 		if (!text)
 			continue;	/* absent on this kernel: not recorded */
-		if (add_setting(h, setting_files[i].key, text) < 0) {
+		if (procfs_add_setting(h, setting_files[i].key, text) < 0) {
 			free(text);
 			return pr_fail(err, PR_ENOMEM, "out of memory");
 		}
 		free(text);
 	}
-	if (read_config(h) < 0)
+	if (procfs_read_config(h, "/proc/config.gz") < 0)
 		return pr_fail(err, PR_ENOMEM, "out of memory");
 	return 0;
 }

@@ -18,8 +18,11 @@
 	require_or_skip(have_root() && have_tracefs(), \
 			"needs root and tracefs (mount -t tracefs nodev /sys/kernel/tracing)")
 
-/* Instances left behind by captures that are gone: must always be none.
- * (Captures still running, e.g. another test suite's, do not count.) */
+/*
+ * Instances captures left behind: "pagereplay-<pid>" whose process is gone.
+ * Must always be none. (Captures of other sessions on this host may be
+ * running: their instances belong to live processes and do not count.)
+ */
 static int leftover_instances(void)
 {
 	DIR *d = opendir("/sys/kernel/tracing/instances");
@@ -29,12 +32,13 @@ static int leftover_instances(void)
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
+		char *end;
 		long pid;
 
 		if (strncmp(e->d_name, "pagereplay-", 11) != 0)
 			continue;
-		pid = strtol(e->d_name + 11, NULL, 10);
-		if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		pid = strtol(e->d_name + 11, &end, 10);
+		if (!*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 			n++;
 	}
 	closedir(d);
@@ -98,6 +102,24 @@ static uint64_t check_trace(const char *path)
 	return allocs;
 }
 
+/* Allocations made by processes named comm (the comm table at work). */
+static uint64_t allocs_by(const char *path, const char *comm)
+{
+	struct pr_error err = { 0 };
+	struct prt_reader *r = prt_reader_open(path, &err);
+	struct prt_event ev;
+	uint64_t n = 0;
+
+	assert_non_null(r);
+	while (prt_reader_next(r, &ev, &err) > 0) {
+		const char *c = ev.type == PRT_EV_ALLOC ? prt_reader_comm(r, ev.pid) : NULL;
+
+		n += c && strcmp(c, comm) == 0;
+	}
+	prt_reader_close(r);
+	return n;
+}
+
 static void test_capture_workload(void **state)
 {
 	const char *out = scratch_path("live.prt");
@@ -114,6 +136,8 @@ static void test_capture_workload(void **state)
 	assert_non_null(strstr(r.out, "command exited with status 0"));
 	/* 64 MiB of shmem pages: at least 16384 order-0 allocations */
 	assert_true(check_trace(out) >= 16384);
+	/* head exits before the capture ends: its name was taken while alive */
+	assert_true(allocs_by(out, "head") >= 16384);
 	assert_int_equal(leftover_instances(), 0);
 	run_result_free(&r);
 }
@@ -187,10 +211,30 @@ static void test_sigkill_leaves_readable_tmp(void **state)
 	unlink("/dev/shm/pr-kill-test");
 	assert_int_equal(access(out, F_OK), -1);
 	assert_true(check_trace(tmp) > 0);
-	assert_true(instance_of(pid));	/* SIGKILL: nothing could clean up */
+	assert_true(instance_of(pid));	/* SIGKILL: nobody could remove it */
 	r = run_pagereplay("capture", "-o", scratch_path("after.prt"), "--duration", "0.2", NULL);
 	assert_int_equal(r.status, 0);
+	assert_false(instance_of(pid));
 	assert_int_equal(leftover_instances(), 0);
+	run_result_free(&r);
+}
+
+/* PAGEREPLAY_TRACEFS points capture at another mount: a missing one is
+ * refused with the command that mounts it. */
+static void test_refuses_without_tracefs(void **state)
+{
+	struct run_result r;
+
+	(void)state;
+	require_or_skip(have_root(), "needs root (the root check comes first)");
+	setenv("PAGEREPLAY_TRACEFS", "/nonexistent/tracing", 1);
+	r = run_pagereplay("capture", "-o", scratch_path("none.prt"), "--duration", "1", NULL);
+	unsetenv("PAGEREPLAY_TRACEFS");
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "pagereplay: error: tracefs is not mounted at "
+				   "'/nonexistent/tracing'; mount it with: "
+				   "mount -t tracefs nodev /sys/kernel/tracing\n");
+	assert_int_equal(access(scratch_path("none.prt"), F_OK), -1);
 	run_result_free(&r);
 }
 
@@ -297,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_sigint_mid_capture),
 		cmocka_unit_test(test_sigkill_leaves_readable_tmp),
 		cmocka_unit_test(test_refuses_without_root),
+		cmocka_unit_test(test_refuses_without_tracefs),
 	};
 	int failed = cmocka_run_group_tests_name("capture_live", tests, NULL, NULL);
 

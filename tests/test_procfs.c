@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "capture/procfs.h"
 
@@ -59,6 +60,11 @@ static void test_zoneinfo(void **state)
 	assert_int_equal(h.zones[1].wmark_min, 7153);
 	assert_int_equal(h.zones[2].free_pages, 908036);
 	assert_int_equal(h.zones[2].wmark_min, 9706);
+	/* DMA: "boost 0 min 35 low 43 high 51 promo 59" */
+	assert_int_equal(h.zones[0].boost, 0);
+	assert_int_equal(h.zones[0].wmark_low, 43);
+	assert_int_equal(h.zones[0].wmark_high, 51);
+	assert_int_equal(h.zones[0].wmark_promo, 59);
 	/* protection: (0, 3018, 7114, 7114, 7114) */
 	assert_int_equal(h.zones[0].nr_lowmem_reserve, 5);
 	assert_int_equal(h.zones[0].lowmem_reserve[1], 3018);
@@ -137,12 +143,38 @@ static void test_bad_text(void **state)
 	prt_header_release(&h);
 }
 
+/* CONFIG_ lines from a gzip'd config; the ones missing are "n". */
+static void test_config(void **state)
+{
+	const char *path = scratch_path("config.gz");
+	gzFile gz = gzopen(path, "wb");
+	struct prt_header h = { 0 };
+
+	(void)state;
+	assert_non_null(gz);
+	gzputs(gz, "CONFIG_NUMA=y\n# CONFIG_CMA is not set\nCONFIG_COMPACTION=y\n"
+		   "CONFIG_ZONE_DMA32=y\nCONFIG_NUMA_BALANCING=y\nCONFIG_PAGE_REPORTING=m\n");
+	gzclose(gz);
+	assert_int_equal(procfs_read_config(&h, path), 0);
+	assert_string_equal(prt_header_setting(&h, "CONFIG_NUMA"), "y");
+	assert_string_equal(prt_header_setting(&h, "CONFIG_PAGE_REPORTING"), "m");
+	assert_string_equal(prt_header_setting(&h, "CONFIG_CMA"), "n");
+	assert_string_equal(prt_header_setting(&h, "CONFIG_HIGHMEM"), "n");
+	assert_null(prt_header_setting(&h, "CONFIG_NUMA_BALANCING"));	/* not one that matters */
+	prt_header_release(&h);
+	/* no config.gz (not every kernel has one): nothing added */
+	assert_int_equal(procfs_read_config(&h, scratch_path("absent.gz")), 0);
+	assert_int_equal(h.nr_settings, 0);
+	scratch_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zoneinfo),
 		cmocka_unit_test(test_pagetypeinfo_and_buddyinfo),
 		cmocka_unit_test(test_bad_text),
+		cmocka_unit_test(test_config),
 	};
 
 	return cmocka_run_group_tests_name("procfs", tests, NULL, NULL);
