@@ -195,6 +195,11 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		on_event(ls, &ev);
 		if (ls->observer_failed)
 			return -1;
+		if (obs && obs->event && (ev.type == PRT_EV_EXTFRAG || ev.type == PRT_EV_CHECKPOINT) &&
+		    obs->event(obs->ctx, &ev, ev.type == PRT_EV_CHECKPOINT ? prt_reader_checkpoint(r)
+									   : NULL,
+			       ls->m, ls->t->mt, ls->res->events - 1, err) < 0)
+			return -1;
 		if (obs && obs->sample && obs->sample_every &&
 		    ls->res->events % obs->sample_every == 0 &&
 		    obs->sample(obs->ctx, ls->m, ls->res->events, ev.ts_ns, err) < 0)

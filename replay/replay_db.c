@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/checkpoint.h"
 #include "analysis/divagg.h"
+#include "analysis/extfrag.h"
 #include "analysis/frag.h"
 #include "capture/prt.h"
 #include "db/db.h"
@@ -18,7 +20,18 @@ struct rp_db_sink {
 	struct rp_observer obs;
 	struct db_class classes[RP_NR_CLASSES];
 	unsigned nr_orders, pageblock_order;
+	struct an_extfrag_counts extfrag;
+	/* The database indexes zones as the trace does; the model drops
+	 * unpopulated ones. */
+	int trace_zone[64];		/* model zone -> trace zone */
+	uint32_t nr_model_zones;
 };
+
+static int trace_zone(const struct rp_db_sink *s, int model_zone)
+{
+	return model_zone >= 0 && (uint32_t)model_zone < s->nr_model_zones ?
+	       s->trace_zone[model_zone] : -1;
+}
 
 static int begin(void *ctx, const struct prt_header *h, uint64_t file_bytes, uint64_t nr_events,
 		 enum pa_profile profile, struct pr_error *err)
@@ -32,6 +45,9 @@ static int begin(void *ctx, const struct prt_header *h, uint64_t file_bytes, uin
 
 	s->nr_orders = h->nr_orders;
 	s->pageblock_order = h->pageblock_order;
+	for (uint32_t z = 0; z < h->nr_zones && s->nr_model_zones < 64; z++)
+		if (h->zones[z].spanned)
+			s->trace_zone[s->nr_model_zones++] = (int)z;
 	s->run = db_run_begin(s->db, &ident, &opts, err);
 	return s->run ? 0 : -1;
 }
@@ -42,7 +58,8 @@ static int allocation(void *ctx, const struct rp_allocation *a, struct pr_error 
 	const struct prt_event *ev = a->ev;
 	struct an_div_key key = { .cls = a->cls, .gfp = ev->gfp, .order = ev->order,
 				  .migratetype = a->migratetype,
-				  .zone = a->kernel_zone >= 0 ? a->kernel_zone : a->pred->zone,
+				  .zone = trace_zone(s, a->kernel_zone >= 0 ? a->kernel_zone
+									    : a->pred->zone),
 				  .path = a->pred->path };
 
 	if (an_divagg_add(s->agg, &key, 1, err) < 0)
@@ -52,8 +69,8 @@ static int allocation(void *ctx, const struct rp_allocation *a, struct pr_error 
 	return db_add_divergence(s->run, &(struct db_divergence){
 		.event_index = a->index, .ts_ns = ev->ts_ns, .cpu = ev->cpu, .pid = ev->pid,
 		.cls = a->cls, .event_type = ev->type, .order = ev->order,
-		.migratetype = a->migratetype, .gfp = ev->gfp, .kernel_zone = a->kernel_zone,
-		.model_zone = a->pred->zone, .kernel_pfn = ev->pfn, .model_pfn = a->pred->pfn,
+		.migratetype = a->migratetype, .gfp = ev->gfp,
+		.kernel_zone = trace_zone(s, a->kernel_zone), .model_zone = trace_zone(s, a->pred->zone), .kernel_pfn = ev->pfn, .model_pfn = a->pred->pfn,
 		.model_path = a->pred->path }, err);
 }
 
@@ -70,12 +87,46 @@ static int sample(void *ctx, const struct pa_model *m, uint64_t event_index, uin
 			continue;
 		an_frag_sample(&zs, pa_model_zone_desc(m, (int)z), s->nr_orders, s->pageblock_order,
 			       &fs);
-		fs.zone = z;
+		fs.zone = (uint32_t)trace_zone(s, (int)z);
 		fs.event_index = event_index;
 		fs.ts_ns = ts_ns;
 		if (db_add_frag_sample(s->run, &fs, err) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+static int checkpoint(struct rp_db_sink *s, const struct prt_checkpoint *cp,
+		      const struct pa_model *m, const int *mt_map, uint64_t index,
+		      struct pr_error *err)
+{
+	struct an_checkpoint_zone zones[64];
+	uint32_t n = 0;
+
+	for (uint32_t z = 0; z < s->nr_model_zones && z < pa_model_nr_zones(m); z++) {
+		struct pa_zone_state zs;
+
+		if (pa_zone_state(m, (int)z, &zs) < 0 ||
+		    an_checkpoint_zone(cp, (uint32_t)s->trace_zone[z], mt_map, &zs, s->nr_orders,
+				       &zones[n], NULL) < 0)
+			continue;
+		n++;
+	}
+	return db_add_checkpoint(s->run, cp->seq, cp->ts_ns, index, zones, n, err);
+}
+
+static int event(void *ctx, const struct prt_event *ev, const struct prt_checkpoint *cp,
+		 const struct pa_model *m, const int *mt_map, uint64_t index, struct pr_error *err)
+{
+	struct rp_db_sink *s = ctx;
+	int alloc_mt = ev->migratetype >= 0 && ev->migratetype < PRT_MAX_MIGRATETYPES ?
+		       mt_map[ev->migratetype] : -1;
+	int fb_mt = ev->arg[1] < PRT_MAX_MIGRATETYPES ? mt_map[ev->arg[1]] : -1;
+
+	if (ev->type == PRT_EV_CHECKPOINT)
+		return cp ? checkpoint(s, cp, m, mt_map, index, err) : 0;
+	an_extfrag_add(&s->extfrag, (unsigned)ev->arg[0], s->pageblock_order, alloc_mt, fb_mt,
+		       ev->arg[2] != 0);
 	return 0;
 }
 
@@ -94,7 +145,8 @@ struct rp_db_sink *rp_db_sink_open(const char *db_path, const char *trace_path,
 		s->classes[c] = (struct db_class){ rp_class_name(c),
 						   c == RP_exact_pfn || c == RP_both_failed };
 	s->obs = (struct rp_observer){ .ctx = s, .begin = begin, .allocation = allocation,
-				       .sample = sample, .sample_every = SAMPLE_EVERY };
+				       .event = event, .sample = sample,
+				       .sample_every = SAMPLE_EVERY };
 	s->db = db_open(db_path, DB_OPEN_CREATE, 0, err);
 	s->agg = s->db ? an_divagg_create(err) : NULL;
 	if (!s->agg) {
@@ -121,6 +173,7 @@ int64_t rp_db_sink_commit(struct rp_db_sink *s, const struct rp_result *res, str
 	int64_t id = -1;
 
 	if (s->run && db_add_agreement(s->run, s->agg, err) == 0 &&
+	    db_add_extfrag(s->run, "kernel", &s->extfrag, err) == 0 &&
 	    db_set_run_summary(s->run, &sum, err) == 0) {
 		id = db_run_id(s->run);
 		if (db_run_commit(s->run, err) < 0)
