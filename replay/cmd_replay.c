@@ -24,7 +24,9 @@ static const char usage[] =
 	"  --verbose     also the first allocations of each class, with context\n"
 	"  --db D        also write the run into the SQLite database D (created if\n"
 	"                missing): divergences, agreement by gfp/order/migratetype/\n"
-	"                zone/path, fragmentation samples; see docs/schema.md\n";
+	"                zone/path, fragmentation samples; see docs/schema.md\n"
+	"  --sample-every N  with --db: a fragmentation sample of every zone each N\n"
+	"                events (default 100000) and at the end\n";
 
 static double frac(uint64_t a, uint64_t b)
 {
@@ -125,10 +127,12 @@ static int run(int argc, char **argv)
 		{ "paranoid", no_argument, NULL, 'p' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "sample-every", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rp_options opt = { .profile = -1 };
 	const char *db_path = NULL;
+	unsigned long long sample_every = 0;
 	bool json = false, verbose = false;
 	int c, status = EXIT_OK;
 
@@ -150,6 +154,11 @@ static int run(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'p': opt.paranoid = true; break;
 		case 'v': verbose = true; break;
+		case 's':
+			if (cli_parse_u64(optarg, &sample_every) < 0 || sample_every == 0)
+				return cli_usage_error("replay", "--sample-every: expected a number of "
+						       "events > 0, got '%s'", optarg);
+			break;
 		case 'd': db_path = optarg; break;
 		default:
 			return cli_usage_error("replay", "unknown option '%s'", argv[optind - 1]);
@@ -164,7 +173,7 @@ static int run(int argc, char **argv)
 
 		if (db_path) {
 			sink = rp_db_sink_open(db_path, argv[i], opt.profile >= 0 ?
-					       pa_profile_name(opt.profile) : "", &err);
+					       pa_profile_name(opt.profile) : "", sample_every, &err);
 			if (!sink) {
 				status = cli_report(&err);
 				continue;

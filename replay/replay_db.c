@@ -10,7 +10,6 @@
 #include "db/db.h"
 #include "replay/replay_db.h"
 
-#define SAMPLE_EVERY 100000	/* fragmentation sample interval, in events */
 
 struct rp_db_sink {
 	struct pr_db *db;
@@ -131,7 +130,8 @@ static int event(void *ctx, const struct prt_event *ev, const struct prt_checkpo
 }
 
 struct rp_db_sink *rp_db_sink_open(const char *db_path, const char *trace_path,
-				   const char *options, struct pr_error *err)
+				   const char *options, uint64_t sample_every,
+				   struct pr_error *err)
 {
 	struct rp_db_sink *s = calloc(1, sizeof(*s));
 
@@ -146,7 +146,8 @@ struct rp_db_sink *rp_db_sink_open(const char *db_path, const char *trace_path,
 						   c == RP_exact_pfn || c == RP_both_failed };
 	s->obs = (struct rp_observer){ .ctx = s, .begin = begin, .allocation = allocation,
 				       .event = event, .sample = sample,
-				       .sample_every = SAMPLE_EVERY };
+				       .sample_every = sample_every ? sample_every
+								    : RP_DB_SAMPLE_EVERY };
 	s->db = db_open(db_path, DB_OPEN_CREATE, 0, err);
 	s->agg = s->db ? an_divagg_create(err) : NULL;
 	if (!s->agg) {

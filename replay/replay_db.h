@@ -14,8 +14,12 @@
 
 struct rp_db_sink;
 
+#define RP_DB_SAMPLE_EVERY 100000	/* default fragmentation sample interval, events */
+
+/* sample_every: events between fragmentation samples (0: the default). */
 struct rp_db_sink *rp_db_sink_open(const char *db_path, const char *trace_path,
-				   const char *options, struct pr_error *err);
+				   const char *options, uint64_t sample_every,
+				   struct pr_error *err);
 /* The observer to put in rp_options. */
 const struct rp_observer *rp_db_sink_observer(struct rp_db_sink *s);
 /* Agreement, summary, commit; frees the sink. Returns the run id or -1. */
