@@ -207,7 +207,7 @@ int pa_model_seed_free(struct pa_model *m, uint64_t pfn, unsigned order, int mig
 
 		if (pg_state(p) == PG_UNKNOWN)
 			z->unknown_pages--;
-		pg_set(p, PG_ALLOC, 0, 0, 0, 0);
+		pg_set(p, i ? PG_TAIL : PG_ALLOC, 0, 0, 0, 0);
 		pg_set_movable(p, false);
 	}
 	if (migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)
