@@ -142,8 +142,10 @@ void free_one_page(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned
 
 			if (!merge_allowed(m, mt, bmt))
 				break;
+			/* every pageblock of the buddy (change_pageblock_range,
+			 * "change all pageblocks migrate type on coalescing") */
 			if (m->p->merge_retype && bmt != mt)
-				*pb_slot(z, buddy, m->pb_order) = (uint8_t)mt;
+				set_pageblock_range(m, z, buddy, order, mt);
 		}
 		buddy_del(m, z, buddy);
 		/* both heads become tails; buddy_add below sets the merged head */

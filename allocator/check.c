@@ -63,10 +63,13 @@ static int check_buddy(const struct pa_model *m, const struct pa_zone *z, uint64
 	uint64_t buddy = pfn ^ ((uint64_t)1 << o);
 	const struct pa_page *b;
 
-	if (m->p->merge_retype && (int)pg_lmt(p) != pb_get(m, z, pfn))
-		return pr_fail(err, PR_ESTATE,
-			       "zone %d: pfn %llu: on the %d list in a pageblock of type %d",
-			       z->idx, X(pfn), (int)pg_lmt(p), pb_get(m, z, pfn));
+	/* 6.12+: every pageblock a free block covers has the block's list type */
+	for (uint64_t q = pfn; m->p->merge_retype && q < pfn + ((uint64_t)1 << o);
+	     q += (uint64_t)1 << m->pb_order)
+		if ((int)pg_lmt(p) != pb_get(m, z, q))
+			return pr_fail(err, PR_ESTATE,
+				       "zone %d: pfn %llu: on the %d list in a pageblock of type %d",
+				       z->idx, X(q), (int)pg_lmt(p), pb_get(m, z, q));
 	if (o + 1 >= m->nr_orders || !zone_has(z, buddy))
 		return 0;
 	b = zpage(z, buddy);
