@@ -146,12 +146,12 @@ static void test_claim_whole_pageblocks(void **state)
  * boost limit is 16 pages. The zone has 4 pageblocks (boost_watermark
  * gives up below 4).
  */
-static struct pa_model *boost_model(enum pa_profile prof)
+static struct pa_model *boost_model(enum pa_profile prof, uint64_t low)
 {
 	static int16_t nodes[1];
 	struct pa_zone_desc zd = {
 		.type = PA_ZONE_NORMAL, .start_pfn = 0, .spanned = 64, .present = 64,
-		.managed = 64, .wmark_min = 2, .wmark_low = 3, .wmark_high = 4,
+		.managed = 64, .wmark_min = low ? 2 : 0, .wmark_low = low, .wmark_high = 4,
 		.pcp_high = 8, .pcp_batch = 1, .pcp_high_min = 8, .pcp_high_max = 8,
 	};
 	struct pa_topology t = { .nr_cpus = 1, .cpu_node = nodes, .nr_zones = 1, .zones = &zd,
@@ -189,7 +189,7 @@ static void test_boost_on_sub_pageblock(void **state)
 
 	(void)state;
 	for (int prof = 0; prof < PA_NR_PROFILES; prof++) {
-		struct pa_model *m = boost_model(prof);
+		struct pa_model *m = boost_model(prof, 3);
 		struct pa_request r = { .cpu = 0, .node = -1, .gfp = 0, .order = 0 };
 		struct pa_prediction p;
 		struct pa_zone_state zs;
@@ -227,6 +227,47 @@ static void test_boost_on_sub_pageblock(void **state)
 	}
 }
 
+/*
+ * A MOVABLE order-0 request (no reclaim bits) whose only candidate is
+ * [0-1] o1 in UNMOVABLE pageblock 0: too small to claim for a MOVABLE
+ * request (order < pageblock_order / 2). Watermarks 0/0/4 so nothing
+ * else matters.
+ *  5.10: steal_suitable_fallback boosts before it learns it may not take
+ *        the whole block: boost 16, then moves the single page.
+ *  6.18: __rmqueue_claim stops scanning below order 2 for MOVABLE without
+ *        trying a claim, __rmqueue_steal never boosts: boost 0.
+ *  4.4:  no boost.
+ * All three hand out pfn 0.
+ */
+static void test_boost_on_single_page_steal(void **state)
+{
+	static const int64_t boost[PA_NR_PROFILES] = {
+		[PA_PROFILE_LINUX_4] = 0, [PA_PROFILE_LINUX_5_10] = 16, [PA_PROFILE_LINUX_6] = 0,
+		[PA_PROFILE_OPENEULER_5_10] = 16,
+	};
+
+	(void)state;
+	for (int prof = 0; prof < PA_NR_PROFILES; prof++) {
+		struct pa_model *m = boost_model(prof, 0);
+		struct pa_request r = { .cpu = 0, .node = -1, .gfp = PA_GFP(MOVABLE), .order = 0 };
+		struct pa_prediction p;
+		struct pa_zone_state zs;
+
+		assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+		seed(m, 0, 1, -1);
+		assert_int_equal(pa_alloc(m, &r, &p), 0);
+		assert_int_equal(p.pfn, 0);
+		assert_int_equal(p.fallback_mt, PA_MT_UNMOVABLE);
+		assert_false(p.change_ownership);
+		check_ok(m);
+		pa_zone_state(m, 0, &zs);
+		if ((int64_t)zs.boost != boost[prof])
+			fail_msg("%s: boost %llu, expected %lld", pa_profile_name(prof),
+				 (unsigned long long)zs.boost, (long long)boost[prof]);
+		pa_model_destroy(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_claim_threshold_alike_pages),
 		cmocka_unit_test(test_claim_whole_pageblocks),
 		cmocka_unit_test(test_boost_on_sub_pageblock),
+		cmocka_unit_test(test_boost_on_single_page_steal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
