@@ -228,10 +228,12 @@ static void drain_account(struct pa_model *m, struct pa_pcp *pcp, unsigned pi, u
 		return;
 	}
 	if (!(d->in_list && d->cur == (int)pi)) {
+		/* the kernel's round robin ran before this block left list pi,
+		 * so pi counts as non-empty (it may be empty now) */
 		do {
 			d->batch_free++;
 			d->cur = (int8_t)((d->cur + 1) % PA_PCPTYPES);
-		} while (!pcp->lists[d->cur].nr);
+		} while (d->cur != (int)pi && !pcp->lists[d->cur].nr);
 		d->cur = (int8_t)pi;	/* the kernel's list wins */
 		if (d->batch_free == PA_PCPTYPES)
 			d->batch_free = d->remaining;

@@ -51,7 +51,10 @@ static void test_steal_remainder_6(void **state)
 	steal_remainder(PA_PROFILE_LINUX_6, PA_MT_UNMOVABLE);
 }
 
-/* Order-1 frees: pcp lists in 6.x, buddy lists before. */
+/*
+ * Order-1 frees: pcp lists in 6.x, buddy lists before; likewise a
+ * pageblock-order (THP) free, which 6.x keeps on its own pcp list.
+ */
 static void test_high_order_pcp(void **state)
 {
 	static const int expect[PA_NR_PROFILES] = {
@@ -65,6 +68,7 @@ static void test_high_order_pcp(void **state)
 		struct pa_model *m = small_model(p, 0, 64, 5, 4, 2, 8, 1);
 
 		assert_int_equal(pa_free(m, 0, 2, 1), expect[p]);
+		assert_int_equal(pa_free(m, 0, 16, 4), expect[p]);
 		check_ok(m);
 		pa_model_destroy(m);
 	}
@@ -214,6 +218,63 @@ static void test_drain_order_6(void **state)
 	drain_order(PA_PROFILE_LINUX_6, 17);
 }
 
+/*
+ * An order-0 GFP_ATOMIC request when the only free pages are in a
+ * HIGHATOMIC pageblock (zone [0,64), [0-15] o4 on the HIGHATOMIC list).
+ * The fast path discounts free highatomic pages and fails; the slow path
+ * (reserves allowed) passes the watermark. Then:
+ *  6.x: the pcp refill (__rmqueue: no highatomic) finds nothing, rmqueue
+ *       falls through to rmqueue_buddy, which takes the highatomic list
+ *       for ALLOC_NON_BLOCK: pfn 0, path highatomic.
+ *  4.4/5.10: order-0 requests only use the pcp: failure.
+ */
+static void test_order0_highatomic(void **state)
+{
+	(void)state;
+	for (int prof = 0; prof < PA_NR_PROFILES; prof++) {
+		struct pa_model *m = small_model(prof, 0, 64, 5, 4, 2, 8, 1);
+		struct pa_request r = { .cpu = 0, .node = -1, .order = 0,
+					.gfp = prof == PA_PROFILE_LINUX_6 ? GFP_ATOMIC_6 : GFP_ATOMIC_510 };
+		struct pa_prediction p;
+		bool k6 = prof == PA_PROFILE_LINUX_6;
+
+		assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_HIGHATOMIC), 0);
+		seed(m, 0, 4, -1);
+		pa_predict(m, &r, &p);
+		assert_true(p.needs_slowpath);
+		assert_int_equal(p.success, k6);
+		assert_int_equal(p.pfn, k6 ? 0 : PA_PFN_NONE);
+		assert_int_equal(p.path, k6 ? PA_PATH_HIGHATOMIC : PA_PATH_SLOWPATH);
+		pa_model_destroy(m);
+	}
+}
+
+/*
+ * A page freed to the pcp while its pageblock is UNMOVABLE, drained after
+ * the pageblock became MOVABLE:
+ *  6.12+: free_pcppages_bulk re-reads the pageblock: MOVABLE list.
+ *  4.4/5.10: the type remembered at free time: UNMOVABLE list.
+ */
+static void test_drain_rereads_pageblock(void **state)
+{
+	(void)state;
+	for (int prof = 0; prof < PA_NR_PROFILES; prof++) {
+		struct pa_model *m = small_model(prof, 0, 64, 5, 4, 2, 8, 1);
+		struct pa_zone_state zs;
+		int mt = prof == PA_PROFILE_LINUX_6 ? PA_MT_MOVABLE : PA_MT_UNMOVABLE;
+
+		assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+		assert_int_equal(pa_free(m, 0, 0, 0), PA_FREE_TO_PCP);
+		assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_MOVABLE), 0);
+		assert_int_equal(pa_predict_drain(m, 0, 0), 0);
+		assert_int_equal(pa_pcp_drain(m, 0, 0, 0, -1), 0);
+		check_ok(m);
+		pa_zone_state(m, 0, &zs);
+		assert_int_equal(zs.free_blocks[0][mt], 1);
+		pa_model_destroy(m);
+	}
+}
+
 static uint64_t gfp_pick(enum pa_profile prof, unsigned x)
 {
 	switch (x % 5) {
@@ -277,6 +338,8 @@ int main(void)
 		cmocka_unit_test(test_nofragment_prefers_dma32),
 		cmocka_unit_test(test_drain_order_510),
 		cmocka_unit_test(test_drain_order_6),
+		cmocka_unit_test(test_order0_highatomic),
+		cmocka_unit_test(test_drain_rereads_pageblock),
 		cmocka_unit_test(test_random_sequences),
 	};
 
