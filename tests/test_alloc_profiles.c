@@ -275,6 +275,69 @@ static void test_drain_rereads_pageblock(void **state)
 	}
 }
 
+/*
+ * Merging with a HIGHATOMIC buddy at pageblock order. Zone [0,64),
+ * pageblock order 4: [0-15] o4 free on the HIGHATOMIC list (its pageblock
+ * is HIGHATOMIC); [16-31] o4 (MOVABLE pageblock) is freed.
+ *  6.x: HIGHATOMIC is not a mergeable type: no merge, two o4 blocks (the
+ *       free goes to the THP pcp list first and is drained).
+ *  4.4/5.10: only ISOLATE stops a merge: one o5 block on the freed
+ *       block's (MOVABLE) list.
+ */
+static void test_merge_highatomic_buddy(void **state)
+{
+	(void)state;
+	for (int prof = 0; prof < PA_NR_PROFILES; prof++) {
+		struct pa_model *m = small_model(prof, 0, 64, 5, 4, 2, 8, 1);
+		bool k6 = prof == PA_PROFILE_LINUX_6;
+		struct pa_zone_state zs;
+
+		assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_HIGHATOMIC), 0);
+		seed(m, 0, 4, -1);
+		if (k6) {
+			assert_int_equal(pa_free(m, 0, 16, 4), PA_FREE_TO_PCP);
+			assert_int_equal(pa_pcp_drain(m, 0, 16, 4, -1), 0);
+		} else {
+			assert_int_equal(pa_free(m, 0, 16, 4), PA_FREE_TO_BUDDY);
+		}
+		check_ok(m);
+		pa_zone_state(m, 0, &zs);
+		assert_int_equal(zs.free_blocks[4][PA_MT_HIGHATOMIC], k6);
+		assert_int_equal(zs.free_blocks[4][PA_MT_MOVABLE], k6);
+		assert_int_equal(zs.free_blocks[5][PA_MT_MOVABLE], !k6);
+		pa_model_destroy(m);
+	}
+}
+
+/*
+ * Where moved blocks land. Zone [0,64), pageblock order 4: [2-3], [6-7],
+ * [10-11] o1 free in MOVABLE pageblock 0 (list [2,6,10]), all else
+ * allocated and not movable. Two GFP_KERNEL order-1 requests fall back:
+ *  5.10/6.x: the pageblock's free blocks move to the UNMOVABLE list's
+ *      tail in pfn order: [2,6,10]; smallest(UNMOVABLE) gives 2, then 6.
+ *  4.4: move_freepages uses list_move (head): [10,6,2]; the fallback
+ *      hands out the page it found (2); the next request gets 10.
+ */
+static void test_moved_blocks_order(void **state)
+{
+	(void)state;
+	for (int prof = 0; prof < PA_NR_PROFILES; prof++) {
+		struct pa_model *m = small_model(prof, 0, 64, 5, 4, 2, 8, 1);
+		struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_KERNEL_, .order = 1 };
+		struct pa_prediction p;
+
+		seed(m, 2, 1, -1);
+		seed(m, 6, 1, -1);
+		seed(m, 10, 1, -1);
+		assert_int_equal(pa_alloc(m, &r, &p), 0);
+		assert_int_equal(p.pfn, 2);
+		assert_int_equal(pa_alloc(m, &r, &p), 0);
+		assert_int_equal(p.pfn, prof == PA_PROFILE_LINUX_4 ? 10 : 6);
+		check_ok(m);
+		pa_model_destroy(m);
+	}
+}
+
 static uint64_t gfp_pick(enum pa_profile prof, unsigned x)
 {
 	switch (x % 5) {
@@ -340,6 +403,8 @@ int main(void)
 		cmocka_unit_test(test_drain_order_6),
 		cmocka_unit_test(test_order0_highatomic),
 		cmocka_unit_test(test_drain_rereads_pageblock),
+		cmocka_unit_test(test_merge_highatomic_buddy),
+		cmocka_unit_test(test_moved_blocks_order),
 		cmocka_unit_test(test_random_sequences),
 	};
 
