@@ -249,6 +249,10 @@ int pa_unreserve_highatomic(struct pa_model *m, int zone, int migratetype, bool 
 void pa_model_set_cdm_nodes(struct pa_model *m, uint64_t node_mask);
 void pa_model_set_reliable_fallback(struct pa_model *m, bool on);
 
+/* The buddy free block containing pfn (its head; *order set), or
+ * PA_PFN_NONE if pfn is not in a free block of the buddy lists. */
+uint64_t pa_free_block_of(const struct pa_model *m, uint64_t pfn, unsigned *order);
+
 /* Bytes of model state per page of the host (budget: <= 16). */
 double pa_model_bytes_per_page(const struct pa_model *m);
 

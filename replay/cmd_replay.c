@@ -50,8 +50,15 @@ static uint64_t zone_agree(const struct rp_result *r)
  * (not lost_events); invalid events are not allocations of a known zone. */
 static uint64_t known(const struct rp_result *r)
 {
-	return r->allocations - r->classes[RP_unknown_state] - r->classes[RP_lost_events] -
-	       r->classes[RP_invalid_event];
+	return r->allocations - r->classes[RP_unknown_state] - r->classes[RP_unknown_order] -
+	       r->classes[RP_lost_events] - r->classes[RP_invalid_event];
+}
+
+/* Refills whose choice the model could know: not among the initial free
+ * blocks whose list order the trace never showed. */
+static uint64_t known_refills(const struct rp_result *r)
+{
+	return r->refills - r->refills_unknown;
 }
 
 static void print_json(const char *path, const struct rp_result *r)
@@ -59,15 +66,17 @@ static void print_json(const char *path, const struct rp_result *r)
 	printf("{\"trace\":\"%s\",\"model\":\"%s\",\"mode\":\"lockstep\",\"events\":%llu,"
 	       "\"allocations\":%llu,\"events_per_s\":%.0f,\"agreement\":{\"exact_pfn\":%.6f,"
 	       "\"same_zone\":%.6f,\"outcome\":%.6f,\"pcp\":%.6f,\"pcp_refill\":%.6f,"
-	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f},"
+	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f,"
+	       "\"pcp_refill_known_share\":%.6f},\"pageblocks_retyped\":%llu,"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
 	       frac(r->classes[RP_exact_pfn], r->allocations), frac(zone_agree(r), r->allocations),
 	       frac(outcome_agree(r), r->allocations),
-	       frac(r->refills_agree + r->drains_agree, r->refills + r->drains),
-	       frac(r->refills_agree, r->refills), frac(r->drains_agree, r->drains),
-	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations));
+	       frac(r->refills_agree + r->drains_agree, known_refills(r) + r->drains),
+	       frac(r->refills_agree, known_refills(r)), frac(r->drains_agree, r->drains),
+	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations),
+	       frac(known_refills(r), r->refills), (unsigned long long)r->pageblocks_retyped);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
@@ -92,11 +101,13 @@ static void print_text(const char *path, const struct rp_result *r)
 		if (r->by_order[o][0])
 			printf(" %d: %.2f%% of %llu;", o, 100 * frac(r->by_order[o][1], r->by_order[o][0]),
 			       (unsigned long long)r->by_order[o][0]);
-	printf("\n  pcp refills agree %.2f%% of %llu, drains agree %.2f%% of %llu; frees %llu "
-	       "(%llu of pages the model held free)\n", 100 * frac(r->refills_agree, r->refills),
-	       (unsigned long long)r->refills, 100 * frac(r->drains_agree, r->drains),
+	printf("\n  pcp refills agree %.2f%% of %llu the model could know (%llu more were decided "
+	       "by the initial list order), drains agree %.2f%% of %llu; frees %llu "
+	       "(%llu of pages the model held free); %llu pageblock types corrected\n",
+	       100 * frac(r->refills_agree, known_refills(r)), (unsigned long long)known_refills(r),
+	       (unsigned long long)r->refills_unknown, 100 * frac(r->drains_agree, r->drains),
 	       (unsigned long long)r->drains, (unsigned long long)r->frees,
-	       (unsigned long long)r->free_desync);
+	       (unsigned long long)r->free_desync, (unsigned long long)r->pageblocks_retyped);
 }
 
 static void print_first(const struct rp_result *r)

@@ -22,6 +22,7 @@
 #include "replay/infer.h"
 #include "replay/replay.h"
 #include "replay/translate.h"
+#include "replay/unsettled.h"
 
 #define RP_CLASS_NAME(name, desc) #name,
 #define RP_CLASS_DESC(name, desc) desc,
@@ -47,7 +48,74 @@ struct lockstep {
 	struct rp_result *res;
 	bool *lost_window;	/* per cpu */
 	uint32_t nr_cpus;
+	struct rp_unsettled unsettled;
+	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 };
+
+/* Did the model pick its block from among the initial free blocks whose list
+ * order it had to guess? Then a different kernel choice says nothing. */
+static bool guessed_from_initial_order(const struct lockstep *ls, uint64_t model_pfn,
+				       enum pa_path path)
+{
+	uint64_t head;
+
+	if (model_pfn == PA_PFN_NONE || path == PA_PATH_PCP)
+		return false;
+	head = pa_free_block_of(ls->m, model_pfn, NULL);
+	return head != PA_PFN_NONE && rp_unsettled_has(&ls->unsettled, head);
+}
+
+/*
+ * The kernel's block for (order, mt) came from a settled free block of
+ * order k, so its lists (mt, order..k-1) were empty; unsettled initial blocks
+ * the model holds there sit in pageblocks whose type capture guessed wrong
+ * (pageblock types are not exported). Retype them, never back to a type
+ * already ruled out, until the model's choice is no longer such a block.
+ */
+static void retype_stale_initial(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
+				 int mt, uint64_t kernel_pfn)
+{
+	static const int order_of_guesses[] = { PA_MT_UNMOVABLE, PA_MT_RECLAIMABLE, PA_MT_MOVABLE };
+	unsigned ko, po;
+	uint64_t kh = pa_free_block_of(ls->m, kernel_pfn, &ko), p, ph;
+
+	if (kh == PA_PFN_NONE || rp_unsettled_has(&ls->unsettled, kh) || ko <= order)
+		return;
+	for (int guard = 0; guard < 4096; guard++) {
+		uint8_t *ruled_out;
+		int next = -1;
+
+		p = pa_predict_refill(ls->m, cpu, zone, order, mt);
+		if (p == kernel_pfn || p == PA_PFN_NONE)
+			return;
+		ph = pa_free_block_of(ls->m, p, &po);
+		if (ph == PA_PFN_NONE || po >= ko || !rp_unsettled_has(&ls->unsettled, ph))
+			return;
+		ruled_out = &ls->ruled_out[(ph >> ls->t->topo.pageblock_order) -
+					   (ls->unsettled.base >> ls->t->topo.pageblock_order)];
+		*ruled_out |= (uint8_t)(1u << mt);
+		for (unsigned i = 0; i < 3 && next < 0; i++)
+			if (!(*ruled_out >> order_of_guesses[i] & 1))
+				next = order_of_guesses[i];
+		if (next < 0)
+			return;
+		pa_model_set_pageblock_mt(ls->m, ph, next);
+		ls->res->pageblocks_retyped++;
+	}
+}
+
+/* The free block holding [pfn, 2^order) is about to be taken apart or has
+ * just been merged into: every initial block inside it is settled. */
+static void settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order)
+{
+	unsigned o = order;
+	uint64_t head = pa_free_block_of(ls->m, pfn, &o);
+
+	if (head == PA_PFN_NONE)
+		rp_unsettled_touch(&ls->unsettled, pfn, order);
+	else
+		rp_unsettled_touch(&ls->unsettled, head, o);
+}
 
 static enum rp_class classify(const struct lockstep *ls, const struct pa_prediction *p,
 			      const struct prt_event *ev)
@@ -87,7 +155,11 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	}
 	pa_predict(ls->m, &req, &p);
 	c = classify(ls, &p, ev);
+	if (c != RP_exact_pfn && p.success && ev->pfn != PRT_PFN_NONE &&
+	    guessed_from_initial_order(ls, p.pfn, p.path))
+		c = RP_unknown_order;
 	if (ev->pfn != PRT_PFN_NONE) {
+		settle_block_of(ls, ev->pfn, ev->order);
 		r = pa_apply_alloc(ls->m, ev->cpu, ev->pfn, ev->order,
 				   rp_translate_mt(ls->t, ev->migratetype));
 
@@ -124,11 +196,18 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 {
 	int zone = pa_model_zone_of(ls->m, ev->pfn);
 	int mt = rp_translate_mt(ls->t, ev->migratetype);
+	uint64_t predicted;
 
 	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
 		return;
 	ls->res->refills++;
-	ls->res->refills_agree += pa_predict_refill(ls->m, ev->cpu, zone, ev->order, mt) == ev->pfn;
+	retype_stale_initial(ls, ev->cpu, zone, ev->order, mt, ev->pfn);
+	predicted = pa_predict_refill(ls->m, ev->cpu, zone, ev->order, mt);
+	if (predicted == ev->pfn)
+		ls->res->refills_agree++;
+	else if (guessed_from_initial_order(ls, predicted, PA_PATH_BUDDY))
+		ls->res->refills_unknown++;
+	settle_block_of(ls, ev->pfn, ev->order);
 	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
 }
 
@@ -141,6 +220,7 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	ls->res->drains++;
 	ls->res->drains_agree += pa_predict_drain(ls->m, ev->cpu, zone) == ev->pfn;
 	pa_pcp_drain(ls->m, ev->cpu, ev->pfn, ev->order, rp_translate_mt(ls->t, ev->migratetype));
+	settle_block_of(ls, ev->pfn, ev->order);
 }
 
 static void on_free(struct lockstep *ls, const struct prt_event *ev)
@@ -150,6 +230,7 @@ static void on_free(struct lockstep *ls, const struct prt_event *ev)
 	ls->res->frees++;
 	if (pa_free(ls->m, ev->cpu, ev->pfn, ev->order) == PA_FREE_NOT_ALLOCATED)
 		ls->res->free_desync++;
+	settle_block_of(ls, ev->pfn, ev->order);
 }
 
 static void on_event(struct lockstep *ls, const struct prt_event *ev)
@@ -245,6 +326,12 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	ls.lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(bool));
 	rp_infer_pageblocks(path, &hints, NULL);
 	ls.m = rp_build_model(&t, h, &hints, res->profile, err);
+	if (ls.m && (rp_unsettled_init(&ls.unsettled, h) < 0 ||
+		     !(ls.ruled_out = calloc((ls.unsettled.nr >> t.topo.pageblock_order) + 1, 1)))) {
+		pa_model_destroy(ls.m);
+		ls.m = NULL;
+		pr_fail(err, PR_ENOMEM, "out of memory");
+	}
 	rp_pageblock_hints_release(&hints);
 	if (ls.m && opt->observer && opt->observer->begin &&
 	    opt->observer->begin(opt->observer->ctx, h, prt_reader_file_bytes(r),
@@ -257,6 +344,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	else if (!ls.lost_window)
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	pa_model_destroy(ls.m);
+	rp_unsettled_release(&ls.unsettled);
+	free(ls.ruled_out);
 	free(ls.lost_window);
 	rp_translate_release(&t);
 out_reader:

@@ -28,6 +28,7 @@
 	X(state_desync, "kernel used a page the model believed not free") \
 	X(lost_events, "inside a lost-event window") \
 	X(unknown_state, "the model could not know the page's state") \
+	X(unknown_order, "the free list's order at capture start decided") \
 	X(invalid_event, "pfn outside every zone or order out of range")
 
 #define RP_CLASS_ENUM(name, desc) RP_##name,
@@ -100,6 +101,8 @@ struct rp_result {
 	uint64_t classes[RP_NR_CLASSES];
 	uint64_t by_order[RP_MAX_ORDERS][2];	/* [order][0 allocations, 1 exact] */
 	uint64_t refills, refills_agree, drains, drains_agree;
+	uint64_t refills_unknown;	/* decided by a list order the trace never showed */
+	uint64_t pageblocks_retyped;	/* initial pageblock types the trace ruled out */
 	uint64_t frees, free_desync, extfrag;
 	double seconds;
 	uint64_t paranoid_event;	/* event index of the first violation */
