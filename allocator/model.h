@@ -253,6 +253,12 @@ void pa_model_set_reliable_fallback(struct pa_model *m, bool on);
  * PA_PFN_NONE if pfn is not in a free block of the buddy lists. */
 uint64_t pa_free_block_of(const struct pa_model *m, uint64_t pfn, unsigned *order);
 
+/* How many blocks sit above pfn on the pcp list of cpu that holds it (0: it
+ * is the head); -1 if it is not on one of cpu's lists or deeper than max.
+ * *list names that list (equal values: the same list). */
+int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned max,
+		 unsigned *list);
+
 /* Bytes of model state per page of the host (budget: <= 16). */
 double pa_model_bytes_per_page(const struct pa_model *m);
 

@@ -17,3 +17,23 @@ uint64_t pa_free_block_of(const struct pa_model *m, uint64_t pfn, unsigned *orde
 		*order = pg_order(zpage(z, (uint64_t)h));
 	return (uint64_t)h;
 }
+
+int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned max,
+		 unsigned *list)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+	const struct pa_page *p;
+	int depth = 0;
+
+	if (!z)
+		return -1;
+	p = zpage(z, pfn);
+	if (pg_state(p) != PG_PCP || pg_cpu(p) != cpu)
+		return -1;
+	if (list)
+		*list = (unsigned)z->idx * PA_MAX_PCP_LISTS + pg_pindex(p);
+	for (uint32_t prev = p->prev; prev != PA_NIL; prev = z->pages[prev].prev)
+		if ((unsigned)++depth > max)
+			return -1;
+	return depth;
+}

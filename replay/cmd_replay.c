@@ -51,7 +51,8 @@ static uint64_t zone_agree(const struct rp_result *r)
 static uint64_t known(const struct rp_result *r)
 {
 	return r->allocations - r->classes[RP_unknown_state] - r->classes[RP_unknown_order] -
-	       r->classes[RP_lost_events] - r->classes[RP_invalid_event];
+	       r->classes[RP_untraced_alloc] - r->classes[RP_lost_events] -
+	       r->classes[RP_invalid_event];
 }
 
 /* Refills whose choice the model could know: not among the initial free

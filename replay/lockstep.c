@@ -104,6 +104,34 @@ static void retype_stale_initial(struct lockstep *ls, uint32_t cpu, int zone, un
 	}
 }
 
+/*
+ * alloc_pages_bulk (vmalloc, kernel stacks, network buffers) takes pages from
+ * the head of a pcp list without mm_page_alloc. When the kernel's block sits
+ * below the model's prediction on the same pcp list, the blocks above it
+ * went that way: the model lets them go too. Returns how many.
+ */
+#define UNTRACED_MAX_DEPTH 512
+
+static unsigned take_untraced(struct lockstep *ls, const struct pa_request *req,
+			      struct pa_prediction *p, const struct prt_event *ev, int mt)
+{
+	unsigned klist, mlist, taken = 0;
+	int depth;
+
+	if (p->path != PA_PATH_PCP || ev->pfn == PRT_PFN_NONE || p->pfn == ev->pfn)
+		return 0;
+	depth = pa_pcp_depth(ls->m, ev->cpu, ev->pfn, UNTRACED_MAX_DEPTH, &klist);
+	if (depth <= 0 || pa_pcp_depth(ls->m, ev->cpu, p->pfn, 0, &mlist) != 0 || klist != mlist)
+		return 0;
+	while (p->path == PA_PATH_PCP && p->pfn != ev->pfn && taken < (unsigned)depth) {
+		pa_apply_alloc(ls->m, ev->cpu, p->pfn, req->order, mt);
+		taken++;
+		pa_predict(ls->m, req, p);
+	}
+	ls->res->untraced_blocks += taken;
+	return taken;
+}
+
 /* The free block holding [pfn, 2^order) is about to be taken apart or has
  * just been merged into: every initial block inside it is settled. */
 static void settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order)
@@ -146,6 +174,7 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	struct pa_prediction p;
 	enum rp_class c;
 	enum pa_apply_result r = PA_APPLY_OUTSIDE;
+	unsigned untraced;
 
 	ls->res->allocations++;
 	if (ev->order >= ls->t->topo.nr_orders || ev->cpu >= ls->nr_cpus ||
@@ -154,7 +183,8 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 		return;
 	}
 	pa_predict(ls->m, &req, &p);
-	c = classify(ls, &p, ev);
+	untraced = take_untraced(ls, &req, &p, ev, rp_translate_mt(ls->t, ev->migratetype));
+	c = untraced ? RP_untraced_alloc : classify(ls, &p, ev);
 	if (c != RP_exact_pfn && p.success && ev->pfn != PRT_PFN_NONE &&
 	    guessed_from_initial_order(ls, p.pfn, p.path))
 		c = RP_unknown_order;

@@ -27,6 +27,7 @@
 	X(both_failed, "both failed") \
 	X(state_desync, "kernel used a page the model believed not free") \
 	X(lost_events, "inside a lost-event window") \
+	X(untraced_alloc, "blocks above it on the pcp list went to an untraced allocation") \
 	X(unknown_state, "the model could not know the page's state") \
 	X(unknown_order, "the free list's order at capture start decided") \
 	X(invalid_event, "pfn outside every zone or order out of range")
@@ -103,6 +104,7 @@ struct rp_result {
 	uint64_t refills, refills_agree, drains, drains_agree;
 	uint64_t refills_unknown;	/* decided by a list order the trace never showed */
 	uint64_t pageblocks_retyped;	/* initial pageblock types the trace ruled out */
+	uint64_t untraced_blocks;	/* taken from pcp lists with no mm_page_alloc */
 	uint64_t frees, free_desync, extfrag;
 	double seconds;
 	uint64_t paranoid_event;	/* event index of the first violation */
