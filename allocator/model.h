@@ -259,6 +259,10 @@ uint64_t pa_free_block_of(const struct pa_model *m, uint64_t pfn, unsigned *orde
 int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned max,
 		 unsigned *list);
 
+/* __isolate_free_page: take the free buddy block whose head is pfn off its
+ * list (compaction's free scanner). Its order, or -1 if pfn heads none. */
+int pa_isolate_free(struct pa_model *m, uint64_t pfn);
+
 /* Bytes of model state per page of the host (budget: <= 16). */
 double pa_model_bytes_per_page(const struct pa_model *m);
 

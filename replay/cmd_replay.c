@@ -41,8 +41,7 @@ static uint64_t outcome_agree(const struct rp_result *r)
 
 static uint64_t zone_agree(const struct rp_result *r)
 {
-	return r->classes[RP_exact_pfn] + r->classes[RP_same_pageblock] + r->classes[RP_same_zone] +
-	       r->classes[RP_both_failed];
+	return r->zone_agree;
 }
 
 /* Allocations whose candidate lists the model knows: the trace had shown
@@ -109,6 +108,10 @@ static void print_text(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->refills_unknown, 100 * frac(r->drains_agree, r->drains),
 	       (unsigned long long)r->drains, (unsigned long long)r->frees,
 	       (unsigned long long)r->free_desync, (unsigned long long)r->pageblocks_retyped);
+	if (r->isolated_pages || r->isolate_mismatch)
+		printf("  compaction isolated %llu free pages; %llu isolation events did not match "
+		       "the model's free blocks\n", (unsigned long long)r->isolated_pages,
+		       (unsigned long long)r->isolate_mismatch);
 }
 
 static void print_first(const struct rp_result *r)

@@ -201,6 +201,9 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	if (c != RP_exact_pfn && ls->lost_window[ev->cpu])
 		c = RP_lost_events;
 	ls->lost_window[ev->cpu] = false;
+	if (ev->pfn == PRT_PFN_NONE ? !p.success
+				    : p.success && p.zone == pa_model_zone_of(ls->m, ev->pfn))
+		ls->res->zone_agree++;
 	if (ls->obs && ls->obs->allocation && !ls->observer_failed) {
 		struct rp_allocation a = { .ev = ev, .index = ls->res->events - 1, .cls = c,
 					   .pred = &p, .migratetype = rp_translate_mt(ls->t, ev->migratetype),
@@ -263,6 +266,60 @@ static void on_free(struct lockstep *ls, const struct prt_event *ev)
 	settle_block_of(ls, ev->pfn, ev->order);
 }
 
+/*
+ * Compaction's free scanner takes free pages off the buddy lists with no
+ * allocation event; they come back through a traced __free_pages or become
+ * migration targets, later freed. The slow scanner reports the range it
+ * walked, in which it took every free block (isolate_freepages_block); the
+ * fast one reports a search window holding the one block it took from a
+ * free list, of nr_taken pages.
+ */
+static uint64_t isolate_range(struct lockstep *ls, uint64_t start, uint64_t end)
+{
+	uint64_t taken = 0;
+
+	for (uint64_t pfn = start; pfn < end;) {
+		unsigned order;
+		uint64_t head = pa_free_block_of(ls->m, pfn, &order);
+
+		if (head == pfn && pa_isolate_free(ls->m, pfn) >= 0) {
+			rp_unsettled_touch(&ls->unsettled, pfn, order);
+			taken += 1ULL << order;
+			pfn += 1ULL << order;
+		} else {
+			pfn++;
+		}
+	}
+	return taken;
+}
+
+static uint64_t isolate_fast(struct lockstep *ls, uint64_t start, uint64_t end, uint64_t nr)
+{
+	unsigned order = 0, o;
+	uint64_t found = PA_PFN_NONE;
+
+	while ((1ULL << order) < nr)
+		order++;
+	if ((1ULL << order) != nr)
+		return 0;
+	for (uint64_t pfn = (start + nr - 1) & ~(nr - 1); pfn + nr <= end + 1; pfn += nr)
+		if (pa_free_block_of(ls->m, pfn, &o) == pfn && o == order) {
+			if (found != PA_PFN_NONE)
+				return 0;	/* several candidates: which one is unknown */
+			found = pfn;
+		}
+	return found == PA_PFN_NONE ? 0 : isolate_range(ls, found, found + nr);
+}
+
+static void on_isolate_free(struct lockstep *ls, const struct prt_event *ev)
+{
+	uint64_t taken = ev->arg[4] ? isolate_fast(ls, ev->arg[0], ev->arg[1], ev->arg[3])
+				    : isolate_range(ls, ev->arg[0], ev->arg[1]);
+
+	ls->res->isolated_pages += taken;
+	ls->res->isolate_mismatch += taken != ev->arg[3];
+}
+
 static void on_event(struct lockstep *ls, const struct prt_event *ev)
 {
 	switch (ev->type) {
@@ -274,6 +331,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 		break;
 	case PRT_EV_PCPU_DRAIN: on_drain(ls, ev); break;
 	case PRT_EV_EXTFRAG: ls->res->extfrag++; break;
+	case PRT_EV_COMPACT_ISOLATE_FREE: on_isolate_free(ls, ev); break;
 	case PRT_EV_LOST:
 		if (ev->cpu < ls->nr_cpus)
 			ls->lost_window[ev->cpu] = true;

@@ -105,6 +105,9 @@ struct rp_result {
 	uint64_t refills_unknown;	/* decided by a list order the trace never showed */
 	uint64_t pageblocks_retyped;	/* initial pageblock types the trace ruled out */
 	uint64_t untraced_blocks;	/* taken from pcp lists with no mm_page_alloc */
+	uint64_t zone_agree;		/* model's zone = kernel's, or both failed */
+	uint64_t isolated_pages;	/* taken by compaction's free scanner */
+	uint64_t isolate_mismatch;	/* isolation events the model could not match */
 	uint64_t frees, free_desync, extfrag;
 	double seconds;
 	uint64_t paranoid_event;	/* event index of the first violation */

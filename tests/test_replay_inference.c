@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What lock-step replay infers from the events around what no tracepoint
+ * shows (docs/fidelity.md): the initial free lists' order, pages taken by
+ * untraced bulk allocations, pageblock types capture guessed wrong. Each
+ * test fails without its rule: the allocation would be counted a divergence.
+ */
+#include "tests/lib/harness.h"
+#include "tests/lib/prt_sample.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay/replay.h"
+
+#define MOVABLE_GFP 0x10004aULL		/* HARDWALL|IO|MOVABLE|HIGHMEM */
+#define ZONE_START 0x100000ULL
+
+/* One Normal zone of 4096 pages at 0x100000, every pageblock movable, the
+ * given free blocks (order, pfn) at capture start. */
+static void header_with_free(struct prt_header *h, const struct prt_free_block *fb, unsigned n)
+{
+	sample_header(h);
+	free(h->zones[0].pcp);
+	h->nr_zones = 1;
+	h->zones[0] = h->zones[1];
+	h->zones[0].spanned = h->zones[0].present = h->zones[0].managed = 4096;
+	h->zones[0].wmark_min = h->zones[0].wmark_low = h->zones[0].wmark_high = 0;
+	h->zones[0].lowmem_reserve[2] = 0;
+	free(h->pageblock_mt[1]);
+	h->pageblock_mt[1] = NULL;
+	memset(h->pageblock_mt[0], 1, 4096 / 512);
+	free(h->free_blocks);
+	h->free_blocks = calloc(n, sizeof(*fb));
+	memcpy(h->free_blocks, fb, n * sizeof(*fb));
+	h->nr_free_blocks = n;
+	free(h->gfp_flags);
+	h->nr_gfp_flags = 4;
+	h->gfp_flags = calloc(4, sizeof(*h->gfp_flags));
+	h->gfp_flags[0] = (struct prt_flag){ "__GFP_HIGHMEM", 0x2 };
+	h->gfp_flags[1] = (struct prt_flag){ "__GFP_MOVABLE", 0x8 };
+	h->gfp_flags[2] = (struct prt_flag){ "__GFP_IO", 0x40 };
+	h->gfp_flags[3] = (struct prt_flag){ "__GFP_HARDWALL", 0x100000 };
+	h->initial.nr_zones = 1;
+}
+
+static void add(struct prt_writer *w, uint8_t type, uint64_t pfn, unsigned order, uint64_t arg0)
+{
+	static uint64_t ts;
+	struct prt_event ev = { .ts_ns = ++ts, .type = type, .pfn = pfn, .order = (uint8_t)order,
+				.gfp = type == PRT_EV_ALLOC ? MOVABLE_GFP : 0, .migratetype = 1 };
+
+	ev.arg[0] = arg0;
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+}
+
+static void replay(const char *path, struct rp_result *r)
+{
+	struct rp_options opt = { .profile = -1, .paranoid = true };
+	struct pr_error err = { 0 };
+
+	if (rp_replay_file(path, &opt, r, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* Two order-4 blocks free at start: which is first on the order-4 list the
+ * trace never said. The kernel's choice of the other is unknown_order. */
+static void test_initial_list_order_is_unknown(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 4, 1 }, { ZONE_START + 0x400, 4, 1 } };
+	const char *path = scratch_path("order.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 2);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	/* order 4 is not cached on pcp lists: straight from the buddy lists */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x400, 4, 0);
+	add(w, PRT_EV_ALLOC, ZONE_START, 4, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.allocations, 2);
+	/* whichever block the model guessed first, one allocation took a block
+	 * the model had to guess about; the second had a single candidate */
+	assert_int_equal(r.classes[RP_exact_pfn] + r.classes[RP_unknown_order], 2);
+	assert_int_equal(r.classes[RP_exact_pfn], 2 - r.classes[RP_unknown_order]);
+	assert_int_equal(r.classes[RP_same_zone] + r.classes[RP_same_pageblock], 0);
+}
+
+/* A refill puts four pages on cpu 0's pcp list; two leave it with no
+ * mm_page_alloc (alloc_pages_bulk); the kernel's next allocation is the
+ * third page. The model drops the two and agrees from then on. */
+static void test_untraced_bulk_allocation(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("bulk.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (uint64_t i = 0; i < 4; i++)	/* rmqueue_bulk adds at the list tail */
+		add(w, PRT_EV_ZONE_LOCKED, ZONE_START + i, 0, 1);
+	add(w, PRT_EV_ALLOC, ZONE_START + 2, 0, 0);
+	add(w, PRT_EV_ALLOC, ZONE_START + 3, 0, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.refills, 4);
+	assert_int_equal(r.refills_agree, 4);
+	assert_int_equal(r.classes[RP_untraced_alloc], 1);
+	assert_int_equal(r.untraced_blocks, 2);
+	/* without the rule the model would still offer ZONE_START here */
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.first[RP_exact_pfn][0].kernel_pfn, ZONE_START + 3);
+}
+
+/*
+ * One order-0 page free at start, in a pageblock capture called movable.
+ * A free puts an order-4 block on the buddy lists; then the kernel refills a
+ * movable order-0 page from that order-4 block: its movable order-0 list was
+ * empty, so the initial page's pageblock is not movable. The model retypes it
+ * and its refill choice becomes the kernel's.
+ */
+static void test_pageblock_type_ruled_out(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1 } };
+	const char *path = scratch_path("retype.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_FREE, ZONE_START + 0x400, 4, 0);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x400, 0, 1);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.refills, 1);
+	assert_int_equal(r.pageblocks_retyped, 1);
+	assert_int_equal(r.refills_agree, 1);
+	assert_int_equal(r.refills_unknown, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_initial_list_order_is_unknown),
+		cmocka_unit_test(test_untraced_bulk_allocation),
+		cmocka_unit_test(test_pageblock_type_ruled_out),
+	};
+
+	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
+
+	scratch_cleanup();
+	return failed;
+}
