@@ -235,6 +235,35 @@ uint64_t pa_predict_refill(const struct pa_model *m, uint32_t cpu, int zone, uns
 	return t.pfn;
 }
 
+int pa_predict_rmqueue(const struct pa_model *m, uint32_t cpu, int zone, unsigned order,
+		       int migratetype, struct pa_prediction *out)
+{
+	const struct pa_bulk *b = &m->bulk;
+	const struct pa_zone *z;
+	struct pa_take t;
+	int mode = MODE_NORMAL;
+
+	*out = (struct pa_prediction){ .pfn = PA_PFN_NONE, .zone = -1, .migratetype = migratetype,
+				       .fallback_mt = -1 };
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders ||
+	    migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)
+		return -1;
+	z = &m->zones[zone];
+	if (b->active && b->cpu == cpu && b->zone == zone && b->order == order &&
+	    b->mt == migratetype)
+		mode = b->mode;
+	if (!rmqueue_find(m, z, order, migratetype, default_af(m, z, migratetype), mode, &t))
+		return 0;
+	out->success = true;
+	out->pfn = t.pfn;
+	out->zone = zone;
+	out->path = t.fallback_mt >= 0 ? PA_PATH_FALLBACK : PA_PATH_BUDDY;
+	out->fallback_mt = t.fallback_mt;
+	out->fallback_order = t.block_order;
+	out->change_ownership = t.claimed;
+	return 0;
+}
+
 uint64_t pa_predict_drain(const struct pa_model *m, uint32_t cpu, int zone)
 {
 	int64_t pfn;

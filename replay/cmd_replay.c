@@ -61,13 +61,25 @@ static uint64_t known_refills(const struct rp_result *r)
 	return r->refills - r->refills_unknown;
 }
 
+/* A fraction, or null when there is nothing to divide (no fallbacks). */
+static const char *json_frac(char *buf, uint64_t a, uint64_t b)
+{
+	if (!b)
+		return "null";
+	snprintf(buf, 16, "%.6f", frac(a, b));
+	return buf;
+}
+
 static void print_json(const char *path, const struct rp_result *r)
 {
+	char fb[16], fb_pfn[16];
+
 	printf("{\"trace\":\"%s\",\"model\":\"%s\",\"mode\":\"lockstep\",\"events\":%llu,"
 	       "\"allocations\":%llu,\"events_per_s\":%.0f,\"agreement\":{\"exact_pfn\":%.6f,"
 	       "\"same_zone\":%.6f,\"outcome\":%.6f,\"pcp\":%.6f,\"pcp_refill\":%.6f,"
 	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f,"
-	       "\"pcp_refill_known_share\":%.6f},\"pageblocks_retyped\":%llu,"
+	       "\"pcp_refill_known_share\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
+	       "\"fallbacks\":%llu,\"pageblocks_retyped\":%llu,"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
@@ -76,7 +88,10 @@ static void print_json(const char *path, const struct rp_result *r)
 	       frac(r->refills_agree + r->drains_agree, known_refills(r) + r->drains),
 	       frac(r->refills_agree, known_refills(r)), frac(r->drains_agree, r->drains),
 	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations),
-	       frac(known_refills(r), r->refills), (unsigned long long)r->pageblocks_retyped);
+	       frac(known_refills(r), r->refills),
+	       json_frac(fb, r->extfrag_agree, r->extfrag),
+	       json_frac(fb_pfn, r->extfrag_pfn_agree, r->extfrag),
+	       (unsigned long long)r->extfrag, (unsigned long long)r->pageblocks_retyped);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
@@ -108,6 +123,11 @@ static void print_text(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->refills_unknown, 100 * frac(r->drains_agree, r->drains),
 	       (unsigned long long)r->drains, (unsigned long long)r->frees,
 	       (unsigned long long)r->free_desync, (unsigned long long)r->pageblocks_retyped);
+	if (r->extfrag)
+		printf("  fallbacks (mm_page_alloc_extfrag): %llu; the model fell back the same way "
+		       "for %.2f%% (same block for %.2f%%)\n", (unsigned long long)r->extfrag,
+		       100 * frac(r->extfrag_agree, r->extfrag),
+		       100 * frac(r->extfrag_pfn_agree, r->extfrag));
 	if (r->isolated_pages || r->isolate_mismatch)
 		printf("  compaction isolated %llu free pages; %llu isolation events did not match "
 		       "the model's free blocks\n", (unsigned long long)r->isolated_pages,

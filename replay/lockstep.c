@@ -320,6 +320,29 @@ static void on_isolate_free(struct lockstep *ls, const struct prt_event *ev)
 	ls->res->isolate_mismatch += taken != ev->arg[3];
 }
 
+/*
+ * mm_page_alloc_extfrag fires inside __rmqueue_fallback, before the block
+ * moves and before the refill or allocation event: the model, asked the same
+ * question now, should fall back from the same migratetype and order, and
+ * claim the pageblock or not, as the kernel did.
+ */
+static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
+{
+	int zone = pa_model_zone_of(ls->m, ev->pfn);
+	struct pa_prediction p;
+
+	ls->res->extfrag++;
+	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders ||
+	    pa_predict_rmqueue(ls->m, ev->cpu, zone, ev->order,
+			       rp_translate_mt(ls->t, ev->migratetype), &p) < 0)
+		return;
+	if (p.path != PA_PATH_FALLBACK || p.fallback_mt != rp_translate_mt(ls->t, (int)ev->arg[1]) ||
+	    p.fallback_order != ev->arg[0] || p.change_ownership != !!ev->arg[2])
+		return;
+	ls->res->extfrag_agree++;
+	ls->res->extfrag_pfn_agree += p.pfn == ev->pfn;
+}
+
 static void on_event(struct lockstep *ls, const struct prt_event *ev)
 {
 	switch (ev->type) {
@@ -330,7 +353,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 			on_refill(ls, ev);
 		break;
 	case PRT_EV_PCPU_DRAIN: on_drain(ls, ev); break;
-	case PRT_EV_EXTFRAG: ls->res->extfrag++; break;
+	case PRT_EV_EXTFRAG: on_extfrag(ls, ev); break;
 	case PRT_EV_COMPACT_ISOLATE_FREE: on_isolate_free(ls, ev); break;
 	case PRT_EV_LOST:
 		if (ev->cpu < ls->nr_cpus)

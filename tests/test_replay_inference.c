@@ -152,12 +152,50 @@ static void test_pageblock_type_ruled_out(void **state)
 	assert_int_equal(r.refills_unknown, 0);
 }
 
+/*
+ * Every pageblock unmovable, one free order-10 block: a movable order-0
+ * refill must fall back to it, claiming the whole block (it spans its
+ * pageblocks), as mm_page_alloc_extfrag reports. A report that says the
+ * kernel did not claim it does not agree.
+ */
+static void test_fallback_compared_with_extfrag(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 0 } };
+	const char *path = scratch_path("extfrag.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event ev = { .type = PRT_EV_EXTFRAG, .pfn = ZONE_START, .order = 0,
+				.migratetype = 1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	memset(h.pageblock_mt[0], 0, 4096 / 512);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	ev.ts_ns = 1;
+	ev.arg[0] = 10;		/* fallback_order */
+	ev.arg[1] = 0;		/* fallback_migratetype: unmovable */
+	ev.arg[2] = 1;		/* change_ownership */
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	ev.ts_ns = 2;
+	ev.arg[2] = 0;		/* the same fallback, told as a steal */
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.extfrag, 2);
+	assert_int_equal(r.extfrag_agree, 1);
+	assert_int_equal(r.extfrag_pfn_agree, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_initial_list_order_is_unknown),
 		cmocka_unit_test(test_untraced_bulk_allocation),
 		cmocka_unit_test(test_pageblock_type_ruled_out),
+		cmocka_unit_test(test_fallback_compared_with_extfrag),
 	};
 
 	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
