@@ -137,7 +137,11 @@ static unsigned take_untraced(struct lockstep *ls, const struct pa_request *req,
 static void settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order)
 {
 	unsigned o = order;
-	uint64_t head = pa_free_block_of(ls->m, pfn, &o);
+	uint64_t head;
+
+	if (!rp_unsettled_near(&ls->unsettled, pfn))
+		return;
+	head = pa_free_block_of(ls->m, pfn, &o);
 
 	if (head == PA_PFN_NONE)
 		rp_unsettled_touch(&ls->unsettled, pfn, order);
@@ -293,6 +297,8 @@ static uint64_t isolate_range(struct lockstep *ls, uint64_t start, uint64_t end)
 	return taken;
 }
 
+#define FAST_SCAN_MAX_STEPS 4096
+
 static uint64_t isolate_fast(struct lockstep *ls, uint64_t start, uint64_t end, uint64_t nr)
 {
 	unsigned order = 0, o;
@@ -300,7 +306,8 @@ static uint64_t isolate_fast(struct lockstep *ls, uint64_t start, uint64_t end, 
 
 	while ((1ULL << order) < nr)
 		order++;
-	if ((1ULL << order) != nr)
+	/* the scan is for a single candidate: over a wide window there is none */
+	if (!nr || (1ULL << order) != nr || end < start || (end - start) / nr > FAST_SCAN_MAX_STEPS)
 		return 0;
 	for (uint64_t pfn = (start + nr - 1) & ~(nr - 1); pfn + nr <= end + 1; pfn += nr)
 		if (pa_free_block_of(ls->m, pfn, &o) == pfn && o == order) {

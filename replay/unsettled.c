@@ -58,3 +58,17 @@ bool rp_unsettled_has(const struct rp_unsettled *u, uint64_t pfn)
 		return false;
 	return u->bits[(pfn - u->base) / 64] >> ((pfn - u->base) % 64) & 1;
 }
+
+bool rp_unsettled_near(const struct rp_unsettled *u, uint64_t pfn)
+{
+	uint64_t span = 1ULL << (u->nr_orders - 1), lo = pfn & ~(span - 1), hi = lo + span;
+
+	if (!u->bits)
+		return false;
+	lo = lo < u->base ? 0 : lo - u->base;
+	hi = hi - u->base > u->nr ? u->nr : hi - u->base;
+	for (uint64_t w = lo / 64; w * 64 < hi; w++)
+		if (u->bits[w])
+			return true;
+	return false;
+}

@@ -29,6 +29,8 @@ void rp_unsettled_release(struct rp_unsettled *u);
 /* An event moved [pfn, pfn + 2^order): every free block that could contain
  * it, at this order and above, now has a known place. */
 void rp_unsettled_touch(struct rp_unsettled *u, uint64_t pfn, unsigned order);
+/* Might the largest block around pfn hold an unsettled one? (cheap filter) */
+bool rp_unsettled_near(const struct rp_unsettled *u, uint64_t pfn);
 /* Is pfn the head of an initial free block nothing has settled yet? */
 bool rp_unsettled_has(const struct rp_unsettled *u, uint64_t pfn);
 
