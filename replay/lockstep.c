@@ -85,8 +85,15 @@ static void retype_stale_initial(struct lockstep *ls, uint32_t cpu, int zone, un
 		uint8_t *ruled_out;
 		int next = -1;
 
-		p = pa_predict_refill(ls->m, cpu, zone, order, mt);
-		if (p == kernel_pfn || p == PA_PFN_NONE)
+		struct pa_prediction pred;
+
+		/* only a block taken from the (mt) lists themselves says the
+		 * kernel's were empty; a fallback choice proves nothing */
+		if (pa_predict_rmqueue(ls->m, cpu, zone, order, mt, &pred) < 0 || !pred.success ||
+		    pred.path != PA_PATH_BUDDY)
+			return;
+		p = pred.pfn;
+		if (p == kernel_pfn)
 			return;
 		ph = pa_free_block_of(ls->m, p, &po);
 		if (ph == PA_PFN_NONE || po >= ko || !rp_unsettled_has(&ls->unsettled, ph))

@@ -42,13 +42,22 @@ void rp_unsettled_release(struct rp_unsettled *u)
 
 void rp_unsettled_touch(struct rp_unsettled *u, uint64_t pfn, unsigned order)
 {
-	if (!u->bits)
-		return;
-	for (unsigned o = order; o < u->nr_orders; o++) {
-		uint64_t head = pfn & ~((1ULL << o) - 1);
+	uint64_t lo, hi;
 
-		if (head >= u->base && head - u->base < u->nr)
-			u->bits[(head - u->base) / 64] &= ~(1ULL << ((head - u->base) % 64));
+	if (!u->bits || pfn >= u->base + u->nr || pfn + (1ULL << order) <= u->base)
+		return;
+	lo = pfn < u->base ? 0 : pfn - u->base;
+	hi = pfn + (1ULL << order) - u->base;
+	if (hi > u->nr)
+		hi = u->nr;
+	for (uint64_t i = lo; i < hi;) {
+		if (i % 64 == 0 && hi - i >= 64) {
+			u->bits[i / 64] = 0;
+			i += 64;
+		} else {
+			u->bits[i / 64] &= ~(1ULL << (i % 64));
+			i++;
+		}
 	}
 }
 

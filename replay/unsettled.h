@@ -26,8 +26,8 @@ struct rp_unsettled {
 
 int rp_unsettled_init(struct rp_unsettled *u, const struct prt_header *h);
 void rp_unsettled_release(struct rp_unsettled *u);
-/* An event moved [pfn, pfn + 2^order): every free block that could contain
- * it, at this order and above, now has a known place. */
+/* An event moved the free block [pfn, pfn + 2^order) (taken apart, or just
+ * made by a merge): every initial block inside it has a known place now. */
 void rp_unsettled_touch(struct rp_unsettled *u, uint64_t pfn, unsigned order);
 /* Might the largest block around pfn hold an unsettled one? (cheap filter) */
 bool rp_unsettled_near(const struct rp_unsettled *u, uint64_t pfn);
