@@ -31,3 +31,54 @@ int pa_isolate_free(struct pa_model *m, uint64_t pfn)
 			pa_model_set_pageblock_mt(m, q, PA_MT_MOVABLE);
 	return (int)order;
 }
+
+uint64_t pa_fast_isolate_pick(const struct pa_model *m, int zone, unsigned order,
+			      uint64_t min_pfn, uint64_t low_pfn, unsigned limit)
+{
+	const struct pa_zone *z;
+	uint64_t high = PA_PFN_NONE;
+	unsigned scanned = 0;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders)
+		return PA_PFN_NONE;
+	z = &m->zones[zone];
+	/* the movable list, walked from its tail as list_for_each_entry_reverse */
+	for (uint32_t off = z->free[order][PA_MT_MOVABLE].tail; off != PA_NIL;
+	     off = z->pages[off].prev) {
+		uint64_t pfn = z->start + off;
+
+		scanned++;
+		if (pfn >= low_pfn)
+			return pfn;
+		if (pfn >= min_pfn && (high == PA_PFN_NONE || pfn > high)) {
+			high = pfn;
+			limit >>= 1;
+		}
+		if (scanned >= limit)
+			break;
+	}
+	return high;
+}
+
+/* move_freelist_head: the entries in front of pfn go to the tail, in order,
+ * so the next search starts where this one stopped. */
+static void rotate_to_head(struct pa_zone *z, struct pa_list *l, uint64_t pfn)
+{
+	while (l->head != PA_NIL && z->start + l->head != pfn) {
+		uint64_t first = z->start + l->head;
+
+		list_unlink(z, l, first);
+		list_add_tail(z, l, first);
+	}
+}
+
+uint64_t pa_fast_isolate(struct pa_model *m, int zone, unsigned order, uint64_t min_pfn,
+			 uint64_t low_pfn, unsigned limit)
+{
+	uint64_t pfn = pa_fast_isolate_pick(m, zone, order, min_pfn, low_pfn, limit);
+
+	if (pfn == PA_PFN_NONE)
+		return PA_PFN_NONE;
+	rotate_to_head(&m->zones[zone], &m->zones[zone].free[order][PA_MT_MOVABLE], pfn);
+	return pa_isolate_free(m, pfn) < 0 ? PA_PFN_NONE : pfn;
+}

@@ -268,6 +268,18 @@ int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned 
  * list (compaction's free scanner). Its order, or -1 if pfn heads none. */
 int pa_isolate_free(struct pa_model *m, uint64_t pfn);
 
+/* compaction's fast_isolate_freepages on one order: walking the movable
+ * free list from its tail, the first block at or above low_pfn, else the
+ * highest at or above min_pfn among the first `limit`. PA_PFN_NONE if none.
+ * Does not change the state (pa_isolate_free does). */
+uint64_t pa_fast_isolate_pick(const struct pa_model *m, int zone, unsigned order,
+			      uint64_t min_pfn, uint64_t low_pfn, unsigned limit);
+
+/* The pick above, then the kernel's move_freelist_head rotation and the
+ * isolation: the block's head, or PA_PFN_NONE. */
+uint64_t pa_fast_isolate(struct pa_model *m, int zone, unsigned order, uint64_t min_pfn,
+			 uint64_t low_pfn, unsigned limit);
+
 /* Bytes of model state per page of the host (budget: <= 16). */
 double pa_model_bytes_per_page(const struct pa_model *m);
 

@@ -304,25 +304,32 @@ static uint64_t isolate_range(struct lockstep *ls, uint64_t start, uint64_t end)
 	return taken;
 }
 
-#define FAST_SCAN_MAX_STEPS 4096
+/*
+ * fast_isolate_freepages reports (min_pfn, free_pfn): it walked the movable
+ * list of one order from the tail for a block at or above low_pfn, which it
+ * derives from the migrate scanner's position: min_pfn is a pageblock below
+ * free_pfn - distance/2 and low_pfn one below free_pfn - distance/4. The
+ * search limit depends on its recent failures, which no event shows: the
+ * common case (no recent failure, not at the scanner's start) is taken.
+ */
+#define FAST_SEARCH_LIMIT 16
 
-static uint64_t isolate_fast(struct lockstep *ls, uint64_t start, uint64_t end, uint64_t nr)
+static uint64_t isolate_fast(struct lockstep *ls, uint64_t min_pfn, uint64_t free_pfn, uint64_t nr)
 {
-	unsigned order = 0, o;
-	uint64_t found = PA_PFN_NONE;
+	uint64_t pb = 1ULL << ls->t->topo.pageblock_order, low_pfn, head;
+	unsigned order = 0;
+	int zone = pa_model_zone_of(ls->m, min_pfn);
 
 	while ((1ULL << order) < nr)
 		order++;
-	/* the scan is for a single candidate: over a wide window there is none */
-	if (!nr || (1ULL << order) != nr || end < start || (end - start) / nr > FAST_SCAN_MAX_STEPS)
+	if (!nr || (1ULL << order) != nr || zone < 0 || free_pfn < min_pfn)
 		return 0;
-	for (uint64_t pfn = (start + nr - 1) & ~(nr - 1); pfn + nr <= end + 1; pfn += nr)
-		if (pa_free_block_of(ls->m, pfn, &o) == pfn && o == order) {
-			if (found != PA_PFN_NONE)
-				return 0;	/* several candidates: which one is unknown */
-			found = pfn;
-		}
-	return found == PA_PFN_NONE ? 0 : isolate_range(ls, found, found + nr);
+	low_pfn = (free_pfn - (free_pfn - min_pfn) / 2) & ~(pb - 1);
+	head = pa_fast_isolate(ls->m, zone, order, min_pfn, low_pfn, FAST_SEARCH_LIMIT);
+	if (head == PA_PFN_NONE)
+		return 0;
+	rp_unsettled_touch(&ls->unsettled, head, order);
+	return nr;
 }
 
 static void on_isolate_free(struct lockstep *ls, const struct prt_event *ev)

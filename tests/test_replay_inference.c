@@ -189,6 +189,43 @@ static void test_fallback_compared_with_extfrag(void **state)
 	assert_int_equal(r.extfrag_pfn_agree, 1);
 }
 
+/*
+ * Compaction's fast free scanner: mm_compaction_fast_isolate_freepages says
+ * (min_pfn, free_pfn) and 8 pages taken. Walking the movable order-3 list
+ * from its tail, the kernel takes the first block at or above low_pfn =
+ * pageblock of free_pfn - (free_pfn - min_pfn) / 2 = 0x100c00: the block at
+ * 0x100e00, not the one at 0x100000. The next order-3 allocation can then
+ * only be 0x100000.
+ */
+static void test_fast_free_scanner(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 3, 1 }, { ZONE_START + 0xe00, 3, 1 } };
+	const char *path = scratch_path("fastiso.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event ev = { .ts_ns = 1, .type = PRT_EV_COMPACT_ISOLATE_FREE,
+				.pfn = PRT_PFN_NONE, .migratetype = -1 };
+
+	(void)state;
+	header_with_free(&h, fb, 2);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	ev.arg[0] = ZONE_START + 0x800;		/* min_pfn */
+	ev.arg[1] = ZONE_START + 0x1000;	/* free_pfn */
+	ev.arg[2] = 1;				/* nr_scanned */
+	ev.arg[3] = 8;				/* nr_taken */
+	ev.arg[4] = 1;				/* the fast variant */
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	add(w, PRT_EV_ALLOC, ZONE_START, 3, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.isolated_pages, 8);
+	assert_int_equal(r.isolate_mismatch, 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_untraced_bulk_allocation),
 		cmocka_unit_test(test_pageblock_type_ruled_out),
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
+		cmocka_unit_test(test_fast_free_scanner),
 	};
 
 	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
