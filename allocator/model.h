@@ -280,6 +280,12 @@ uint64_t pa_fast_isolate_pick(const struct pa_model *m, int zone, unsigned order
 uint64_t pa_fast_isolate(struct pa_model *m, int zone, unsigned order, uint64_t min_pfn,
 			 uint64_t low_pfn, unsigned limit);
 
+/* The cpu whose pcp list holds the block at pfn, or -1. */
+int pa_pcp_owner(const struct pa_model *m, uint64_t pfn);
+
+/* Is the page at pfn still in the unknown state the trace never resolved? */
+bool pa_page_unknown(const struct pa_model *m, uint64_t pfn);
+
 /* Bytes of model state per page of the host (budget: <= 16). */
 double pa_model_bytes_per_page(const struct pa_model *m);
 

@@ -37,3 +37,21 @@ int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned 
 			return -1;
 	return depth;
 }
+
+int pa_pcp_owner(const struct pa_model *m, uint64_t pfn)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+	const struct pa_page *p;
+
+	if (!z)
+		return -1;
+	p = zpage(z, pfn);
+	return pg_state(p) == PG_PCP ? (int)pg_cpu(p) : -1;
+}
+
+bool pa_page_unknown(const struct pa_model *m, uint64_t pfn)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+
+	return z && pg_state(zpage(z, pfn)) == PG_UNKNOWN;
+}

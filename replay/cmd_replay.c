@@ -61,6 +61,12 @@ static uint64_t known_refills(const struct rp_result *r)
 	return r->refills - r->refills_unknown;
 }
 
+/* Drains of blocks the model had seen onto a pcp list. */
+static uint64_t known_drains(const struct rp_result *r)
+{
+	return r->drains - r->drains_unknown;
+}
+
 /* A fraction, or null when there is nothing to divide (no fallbacks). */
 static const char *json_frac(char *buf, uint64_t a, uint64_t b)
 {
@@ -85,8 +91,8 @@ static void print_json(const char *path, const struct rp_result *r)
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
 	       frac(r->classes[RP_exact_pfn], r->allocations), frac(zone_agree(r), r->allocations),
 	       frac(outcome_agree(r), r->allocations),
-	       frac(r->refills_agree + r->drains_agree, known_refills(r) + r->drains),
-	       frac(r->refills_agree, known_refills(r)), frac(r->drains_agree, r->drains),
+	       frac(r->refills_agree + r->drains_agree, known_refills(r) + known_drains(r)),
+	       frac(r->refills_agree, known_refills(r)), frac(r->drains_agree, known_drains(r)),
 	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations),
 	       frac(known_refills(r), r->refills),
 	       json_frac(fb, r->extfrag_agree, r->extfrag),
@@ -117,11 +123,13 @@ static void print_text(const char *path, const struct rp_result *r)
 			printf(" %d: %.2f%% of %llu;", o, 100 * frac(r->by_order[o][1], r->by_order[o][0]),
 			       (unsigned long long)r->by_order[o][0]);
 	printf("\n  pcp refills agree %.2f%% of %llu the model could know (%llu more were decided "
-	       "by the initial list order), drains agree %.2f%% of %llu; frees %llu "
+	       "by the initial list order), drains agree %.2f%% of %llu (%llu more of pages on pcp "
+	       "lists since before capture; %llu drained from another cpu's lists); frees %llu "
 	       "(%llu of pages the model held free); %llu pageblock types corrected\n",
 	       100 * frac(r->refills_agree, known_refills(r)), (unsigned long long)known_refills(r),
-	       (unsigned long long)r->refills_unknown, 100 * frac(r->drains_agree, r->drains),
-	       (unsigned long long)r->drains, (unsigned long long)r->frees,
+	       (unsigned long long)r->refills_unknown, 100 * frac(r->drains_agree, known_drains(r)),
+	       (unsigned long long)known_drains(r), (unsigned long long)r->drains_unknown,
+	       (unsigned long long)r->remote_drains, (unsigned long long)r->frees,
 	       (unsigned long long)r->free_desync, (unsigned long long)r->pageblocks_retyped);
 	if (r->extfrag)
 		printf("  fallbacks (mm_page_alloc_extfrag): %llu; the model fell back the same way "

@@ -255,15 +255,29 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
 }
 
+/*
+ * mm_page_pcpu_drain is traced on the cpu doing the draining, and since 6.1
+ * drain_all_pages drains every cpu's lists from the calling cpu. The list a
+ * block left is the one the model has it on: the drain is compared with
+ * that cpu's next drain.
+ */
 static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 {
-	int zone = pa_model_zone_of(ls->m, ev->pfn);
+	int zone = pa_model_zone_of(ls->m, ev->pfn), owner;
 
 	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
 		return;
+	owner = pa_pcp_owner(ls->m, ev->pfn);
+	if (owner < 0)
+		owner = ev->cpu;
 	ls->res->drains++;
-	ls->res->drains_agree += pa_predict_drain(ls->m, ev->cpu, zone) == ev->pfn;
-	pa_pcp_drain(ls->m, ev->cpu, ev->pfn, ev->order, rp_translate_mt(ls->t, ev->migratetype));
+	ls->res->remote_drains += (uint32_t)owner != ev->cpu;
+	if (pa_predict_drain(ls->m, (uint32_t)owner, zone) == ev->pfn)
+		ls->res->drains_agree++;
+	else if (pa_page_unknown(ls->m, ev->pfn))
+		ls->res->drains_unknown++;	/* on a pcp list since before capture */
+	pa_pcp_drain(ls->m, (uint32_t)owner, ev->pfn, ev->order,
+		     rp_translate_mt(ls->t, ev->migratetype));
 	settle_block_of(ls, ev->pfn, ev->order);
 }
 

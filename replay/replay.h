@@ -102,6 +102,8 @@ struct rp_result {
 	uint64_t classes[RP_NR_CLASSES];
 	uint64_t by_order[RP_MAX_ORDERS][2];	/* [order][0 allocations, 1 exact] */
 	uint64_t refills, refills_agree, drains, drains_agree;
+	uint64_t remote_drains;		/* drained from another cpu's lists */
+	uint64_t drains_unknown;	/* of pages on a pcp list since before capture */
 	uint64_t refills_unknown;	/* decided by a list order the trace never showed */
 	uint64_t pageblocks_retyped;	/* initial pageblock types the trace ruled out */
 	uint64_t untraced_blocks;	/* taken from pcp lists with no mm_page_alloc */

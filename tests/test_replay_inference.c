@@ -226,6 +226,33 @@ static void test_fast_free_scanner(void **state)
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
 
+/* drain_all_pages drains cpu 0's lists from cpu 1: the event is on cpu 1,
+ * the block leaves cpu 0's list, from its tail (free_pcppages_bulk). */
+static void test_remote_drain(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("remote.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event ev = { .ts_ns = 100, .type = PRT_EV_PCPU_DRAIN, .pfn = ZONE_START + 1,
+				.cpu = 1, .migratetype = 1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 0, 1);		/* cpu 0 */
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 1, 0, 1);	/* its tail */
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.drains, 1);
+	assert_int_equal(r.remote_drains, 1);
+	assert_int_equal(r.drains_agree, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_pageblock_type_ruled_out),
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
 		cmocka_unit_test(test_fast_free_scanner),
+		cmocka_unit_test(test_remote_drain),
 	};
 
 	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
