@@ -9,9 +9,12 @@
  *   mm_page_free_batched       nothing: the same page's mm_page_free came
  *                              first (free_pages_prepare traces every free;
  *                              free_unref_folios then traces the batch)
- *   lost                       opens a lost-event window on that cpu: the
- *                              next allocation there is classed lost_events
- *                              unless the model still agrees exactly
+ *   lost                       opens a lost-event window on that cpu: its
+ *                              divergences are classed lost_events until the
+ *                              model agrees exactly again (at most
+ *                              LOST_WINDOW allocations)
+ *   extfrag                    compare the model's fallback
+ *   compaction isolate         take the isolated free blocks off the lists
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,8 @@ const char *rp_class_desc(enum rp_class c)
 	return (unsigned)c < RP_NR_CLASSES ? class_descs[c] : "?";
 }
 
+#define LOST_WINDOW 4096
+
 struct lockstep {
 	const struct rp_observer *obs;
 	struct pr_error *err;
@@ -46,7 +51,7 @@ struct lockstep {
 	const struct rp_translate *t;
 	struct pa_model *m;
 	struct rp_result *res;
-	bool *lost_window;	/* per cpu */
+	uint32_t *lost_window;	/* per cpu: allocations left in the window */
 	uint32_t nr_cpus;
 	struct rp_unsettled unsettled;
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
@@ -209,9 +214,17 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 		else if (c != RP_exact_pfn && r == PA_APPLY_UNKNOWN)
 			c = RP_unknown_state;
 	}
-	if (c != RP_exact_pfn && ls->lost_window[ev->cpu])
-		c = RP_lost_events;
-	ls->lost_window[ev->cpu] = false;
+	/* events lost on a cpu leave its pcp lists unknown (and the buddy
+	 * lists slightly off): divergences there are explained until the model
+	 * agrees exactly again, or LOST_WINDOW allocations later */
+	if (ls->lost_window[ev->cpu]) {
+		if (c == RP_exact_pfn)
+			ls->lost_window[ev->cpu] = 0;
+		else {
+			c = RP_lost_events;
+			ls->lost_window[ev->cpu]--;
+		}
+	}
 	if (ev->pfn == PRT_PFN_NONE ? !p.success
 				    : p.success && p.zone == pa_model_zone_of(ls->m, ev->pfn))
 		ls->res->zone_agree++;
@@ -392,7 +405,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	case PRT_EV_COMPACT_ISOLATE_FREE: on_isolate_free(ls, ev); break;
 	case PRT_EV_LOST:
 		if (ev->cpu < ls->nr_cpus)
-			ls->lost_window[ev->cpu] = true;
+			ls->lost_window[ev->cpu] = LOST_WINDOW;
 		break;
 	default: break;
 	}
@@ -469,7 +482,7 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		goto out_reader;
 	ls.t = &t;
 	ls.nr_cpus = h->nr_cpus;
-	ls.lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(bool));
+	ls.lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*ls.lost_window));
 	rp_infer_pageblocks(path, &hints, NULL);
 	ls.m = rp_build_model(&t, h, &hints, res->profile, err);
 	if (ls.m && (rp_unsettled_init(&ls.unsettled, h) < 0 ||

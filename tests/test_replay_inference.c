@@ -253,6 +253,42 @@ static void test_remote_drain(void **state)
 	assert_int_equal(r.drains_agree, 1);
 }
 
+/* A LOST record on cpu 0: the allocations there that diverge are explained
+ * by the window until one agrees exactly; after that a divergence counts. */
+static void test_lost_event_window(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("lost.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event lost = { .ts_ns = 0, .type = PRT_EV_LOST, .pfn = PRT_PFN_NONE,
+				  .migratetype = -1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	lost.arg[0] = 100;
+	assert_int_equal(prt_writer_add(w, &lost, NULL), 0);
+	/* order 4 comes from the buddy lists. Taking 0x100200 out of the
+	 * order-10 block leaves 0x100210 (order 4) at the head of the order-4
+	 * list; taking 0x100280 out of its order-7 remainder puts 0x100290 in
+	 * front of it (expand adds at the head) */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x200, 4, 0);		/* lost window */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x280, 4, 0);		/* still (model: 0x210) */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x290, 4, 0);		/* exact: closes it */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x300, 4, 0);		/* counts (model: 0x210) */
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.allocations, 4);
+	assert_int_equal(r.classes[RP_lost_events], 2);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.classes[RP_lost_events] + r.classes[RP_exact_pfn] +
+			 r.classes[RP_same_pageblock] + r.classes[RP_same_zone], 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_remote_drain),
+		cmocka_unit_test(test_lost_event_window),
 	};
 
 	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
