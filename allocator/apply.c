@@ -229,6 +229,7 @@ enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pf
 	}
 	mark_alloc(m, z, pfn, order, migratetype);
 	pcp_add(m, z, cpu, pfn, order, migratetype, migratetype, true);
+	b->pages += (uint64_t)1 << order;
 	return result_of(found);
 }
 

@@ -289,6 +289,34 @@ static void test_lost_event_window(void **state)
 			 r.classes[RP_same_pageblock] + r.classes[RP_same_zone], 4);
 }
 
+/*
+ * The kernel checks the watermark, then refills the order-9 pcp list, then
+ * traces the allocation: the refill's mm_page_alloc_zone_locked comes first
+ * in the trace. 1024 free pages, watermarks at 400: before the refill the
+ * order-9 check passes (1024 - 511 > 400); after it, 512 - 511 would not.
+ */
+static void test_watermark_before_refill(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("wmrefill.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	h.zones[0].wmark_min = h.zones[0].wmark_low = h.zones[0].wmark_high = 400;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 9, 1);
+	add(w, PRT_EV_ALLOC, ZONE_START, 9, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.classes[RP_model_failed], 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_lost_event_window),
+		cmocka_unit_test(test_watermark_before_refill),
 	};
 
 	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
