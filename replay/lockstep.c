@@ -72,47 +72,61 @@ static bool guessed_from_initial_order(const struct lockstep *ls, uint64_t model
 
 /*
  * The kernel's block for (order, mt) came from a settled free block of
- * order k, so its lists (mt, order..k-1) were empty; unsettled initial blocks
- * the model holds there sit in pageblocks whose type capture guessed wrong
- * (pageblock types are not exported). Retype them, never back to a type
- * already ruled out, until the model's choice is no longer such a block.
+ * order k > order, so its (mt, order..k-1) lists were empty. Blocks the
+ * model still holds there are wrong, one of two ways:
+ *  - an initial (unsettled) block sits in a pageblock whose type capture
+ *    guessed wrong (pageblock types are not exported): retype it, never
+ *    back to a type already ruled out;
+ *  - a settled block is not free in the kernel: something no event shows
+ *    took it (compaction's migration targets): the model lets it go.
+ * Until the model's choice is no longer such a block.
  */
-static void retype_stale_initial(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
-				 int mt, uint64_t kernel_pfn)
+static bool retype_initial(struct lockstep *ls, uint64_t head, int mt)
 {
 	static const int order_of_guesses[] = { PA_MT_UNMOVABLE, PA_MT_RECLAIMABLE, PA_MT_MOVABLE };
+	uint8_t *ruled_out = &ls->ruled_out[(head >> ls->t->topo.pageblock_order) -
+					    (ls->unsettled.base >> ls->t->topo.pageblock_order)];
+
+	*ruled_out |= (uint8_t)(1u << mt);
+	for (unsigned i = 0; i < 3; i++)
+		if (!(*ruled_out >> order_of_guesses[i] & 1)) {
+			pa_model_set_pageblock_mt(ls->m, head, order_of_guesses[i]);
+			ls->res->pageblocks_retyped++;
+			return true;
+		}
+	return false;
+}
+
+static void correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
+				int mt, uint64_t kernel_pfn)
+{
 	unsigned ko, po;
-	uint64_t kh = pa_free_block_of(ls->m, kernel_pfn, &ko), p, ph;
+	uint64_t kh = pa_free_block_of(ls->m, kernel_pfn, &ko), ph;
+	bool dropped = false;
 
 	if (kh == PA_PFN_NONE || rp_unsettled_has(&ls->unsettled, kh) || ko <= order)
 		return;
 	for (int guard = 0; guard < 4096; guard++) {
-		uint8_t *ruled_out;
-		int next = -1;
-
 		struct pa_prediction pred;
 
 		/* only a block taken from the (mt) lists themselves says the
 		 * kernel's were empty; a fallback choice proves nothing */
 		if (pa_predict_rmqueue(ls->m, cpu, zone, order, mt, &pred) < 0 || !pred.success ||
-		    pred.path != PA_PATH_BUDDY)
+		    pred.path != PA_PATH_BUDDY || pred.pfn == kernel_pfn)
 			return;
-		p = pred.pfn;
-		if (p == kernel_pfn)
+		ph = pa_free_block_of(ls->m, pred.pfn, &po);
+		if (ph == PA_PFN_NONE || po >= ko)
 			return;
-		ph = pa_free_block_of(ls->m, p, &po);
-		if (ph == PA_PFN_NONE || po >= ko || !rp_unsettled_has(&ls->unsettled, ph))
-			return;
-		ruled_out = &ls->ruled_out[(ph >> ls->t->topo.pageblock_order) -
-					   (ls->unsettled.base >> ls->t->topo.pageblock_order)];
-		*ruled_out |= (uint8_t)(1u << mt);
-		for (unsigned i = 0; i < 3 && next < 0; i++)
-			if (!(*ruled_out >> order_of_guesses[i] & 1))
-				next = order_of_guesses[i];
-		if (next < 0)
-			return;
-		pa_model_set_pageblock_mt(ls->m, ph, next);
-		ls->res->pageblocks_retyped++;
+		if (rp_unsettled_has(&ls->unsettled, ph)) {
+			if (dropped || !retype_initial(ls, ph, mt))
+				return;
+		} else {
+			dropped = true;
+			/* a block of half a pageblock or more would retype it */
+			if (po + 1 >= ls->t->topo.pageblock_order || pa_isolate_free(ls->m, ph) < 0)
+				return;
+			ls->res->free_blocks_dropped++;
+		}
 	}
 }
 
@@ -258,7 +272,7 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
 		return;
 	ls->res->refills++;
-	retype_stale_initial(ls, ev->cpu, zone, ev->order, mt, ev->pfn);
+	correct_empty_lists(ls, ev->cpu, zone, ev->order, mt, ev->pfn);
 	predicted = pa_predict_refill(ls->m, ev->cpu, zone, ev->order, mt);
 	if (predicted == ev->pfn)
 		ls->res->refills_agree++;

@@ -317,6 +317,36 @@ static void test_watermark_before_refill(void **state)
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
 
+/*
+ * A refill takes 0x100000 out of the order-10 block: the remainders
+ * 0x100001 (order 0), 0x100002 (1), ... 0x100200 (9) go to the lists.
+ * The next refill takes 0x100200 from the order-9 remainder, so the
+ * kernel's movable lists of orders 0..8 were empty: the settled remainders
+ * the model holds there are not free in the kernel. Orders 0..7 are let go;
+ * an order-8 block (half a pageblock) is kept, so the choice still differs.
+ */
+static void test_settled_blocks_proved_not_free(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("dropped.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 0, 1);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x200, 0, 1);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.refills, 2);
+	assert_int_equal(r.refills_agree, 1);
+	assert_int_equal(r.free_blocks_dropped, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
+		cmocka_unit_test(test_settled_blocks_proved_not_free),
 	};
 
 	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
