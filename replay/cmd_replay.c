@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "replay/replay.h"
+#include "replay/cmd_replay_breakdown.h"
 #include "replay/replay_db.h"
 
 static const char usage[] =
@@ -122,7 +123,9 @@ static void print_text(const char *path, const struct rp_result *r)
 		if (r->by_order[o][0])
 			printf(" %d: %.2f%% of %llu;", o, 100 * frac(r->by_order[o][1], r->by_order[o][0]),
 			       (unsigned long long)r->by_order[o][0]);
-	printf("\n  pcp refills agree %.2f%% of %llu the model could know (%llu more were decided "
+	printf("\n");
+	print_breakdowns(path, r);
+	printf("  pcp refills agree %.2f%% of %llu the model could know (%llu more were decided "
 	       "by the initial list order), drains agree %.2f%% of %llu (%llu more of pages on pcp "
 	       "lists since before capture; %llu drained from another cpu's lists); frees %llu "
 	       "(%llu of pages the model held free); %llu pageblock types corrected\n",
@@ -159,6 +162,19 @@ static void print_first(const struct rp_result *r)
 			       (unsigned long long)d->model_pfn, pa_path_name(d->path),
 			       (unsigned)d->apply < 6 ? apply_names[d->apply] : "?");
 		}
+}
+
+/* A progress line on a terminal, for long replays. */
+static void show_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	const char *path = ctx;
+
+	if (done >= total)
+		fprintf(stderr, "\r%*s\r", 72, "");
+	else
+		fprintf(stderr, "\r%s: %5.1f%% of %llu events", path,
+			total ? 100.0 * (double)done / (double)total : 0.0, (unsigned long long)total);
+	fflush(stderr);
 }
 
 static int run(int argc, char **argv)
@@ -222,6 +238,10 @@ static int run(int argc, char **argv)
 				continue;
 			}
 			opt.observer = rp_db_sink_observer(sink);
+		}
+		if (cli_stderr_is_tty()) {
+			opt.progress = show_progress;
+			opt.progress_ctx = argv[i];
 		}
 		if (rp_replay_file(argv[i], &opt, &res, &err) < 0) {
 			rp_db_sink_abort(sink);

@@ -257,6 +257,9 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 			.gfp = ev->gfp, .cpu = ev->cpu, .order = ev->order, .path = (uint8_t)p.path,
 			.apply = (int8_t)r };
 	ls->res->classes[c]++;
+	rp_tally_allocation(ls->res, ev->gfp, rp_translate_mt(ls->t, ev->migratetype),
+			    ev->pfn == PRT_PFN_NONE ? -1 : pa_model_zone_of(ls->m, ev->pfn),
+			    c == RP_exact_pfn);
 	if (ev->order < RP_MAX_ORDERS) {
 		ls->res->by_order[ev->order][0]++;
 		ls->res->by_order[ev->order][1] += c == RP_exact_pfn;
@@ -446,6 +449,8 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 	while ((got = prt_reader_next(r, &ev, err)) > 0) {
 		ls->res->events++;
 		last_ts = ev.ts_ns;
+		if (opt->progress && (ls->res->events & ((1u << 20) - 1)) == 0)
+			opt->progress(opt->progress_ctx, ls->res->events, prt_reader_event_count(r));
 		on_event(ls, &ev);
 		if (ls->observer_failed)
 			return -1;
@@ -470,6 +475,8 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		}
 	}
 	ls->res->seconds = now() - start;
+	if (opt->progress)
+		opt->progress(opt->progress_ctx, ls->res->events, ls->res->events);
 	if (got >= 0 && obs && obs->sample &&
 	    obs->sample(obs->ctx, ls->m, ls->res->events, last_ts, err) < 0)
 		return -1;
@@ -506,6 +513,10 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	}
 	rp_pageblock_hints_release(&hints);
+	for (uint32_t z = 0; ls.m && z < pa_model_nr_zones(ls.m) && z < RP_MAX_ZONES; z++) {
+		res->zone_type[z] = (int8_t)pa_model_zone_desc(ls.m, (int)z)->type;
+		res->nr_zones = z + 1;
+	}
 	if (ls.m && opt->observer && opt->observer->begin &&
 	    opt->observer->begin(opt->observer->ctx, h, prt_reader_file_bytes(r),
 				 prt_reader_event_count(r), res->profile, err) < 0) {

@@ -80,6 +80,9 @@ struct rp_options {
 	int profile;		/* enum pa_profile, or -1: from the trace's release */
 	bool paranoid;		/* check the model's invariants after every event */
 	const struct rp_observer *observer;	/* may be NULL */
+	/* every 2^20 events and at the end, if set (a progress bar) */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
 };
 
 /* One classified allocation, kept for the first few of each class. */
@@ -94,6 +97,19 @@ struct rp_divergence {
 };
 
 #define RP_FIRST 8
+#define RP_MAX_ZONES 8
+#define RP_TOP_GFP 64
+
+/* Allocations and how many agreed exactly, for one value of a breakdown. */
+struct rp_tally {
+	uint64_t allocations, exact;
+};
+
+/* Per raw gfp mask: the first RP_TOP_GFP distinct masks of the trace. */
+struct rp_gfp_tally {
+	uint64_t gfp;
+	struct rp_tally t;
+};
 
 struct rp_result {
 	struct rp_divergence first[RP_NR_CLASSES][RP_FIRST];
@@ -101,6 +117,13 @@ struct rp_result {
 	uint64_t events, allocations;
 	uint64_t classes[RP_NR_CLASSES];
 	uint64_t by_order[RP_MAX_ORDERS][2];	/* [order][0 allocations, 1 exact] */
+	struct rp_tally by_mt[PA_NR_MIGRATETYPES + 1];	/* last: unknown */
+	struct rp_tally by_zone[RP_MAX_ZONES + 1];	/* kernel's zone; last: failed */
+	struct rp_gfp_tally by_gfp[RP_TOP_GFP];
+	uint32_t nr_gfp;
+	uint64_t gfp_other;		/* allocations of masks past RP_TOP_GFP */
+	uint32_t nr_zones;
+	int8_t zone_type[RP_MAX_ZONES];	/* enum pa_zone_type of by_zone[i] */
 	uint64_t refills, refills_agree, drains, drains_agree;
 	uint64_t remote_drains;		/* drained from another cpu's lists */
 	uint64_t drains_unknown;	/* of pages on a pcp list since before capture */
@@ -117,6 +140,10 @@ struct rp_result {
 	double seconds;
 	uint64_t paranoid_event;	/* event index of the first violation */
 };
+
+/* Count one classified allocation into the breakdowns (replay/tally.c). */
+void rp_tally_allocation(struct rp_result *res, uint64_t gfp, int migratetype, int kernel_zone,
+			 bool exact);
 
 int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_result *res,
 		   struct pr_error *err);

@@ -133,7 +133,18 @@ static void test_cli(void **state)
 	for (const char *const *k = (const char *const[]){ "\"events\":", "\"allocations\":",
 		"\"events_per_s\":", "\"model\":\"linux-6\"", "\"mode\":\"lockstep\"",
 		"\"agreement\":{\"exact_pfn\":", "\"same_zone\":", "\"outcome\":", "\"pcp\":",
-		"\"exact_pfn_known\":", "\"known_share\":", "\"classes\":{\"exact_pfn\":", NULL };
+		"\"exact_pfn_known\":", "\"known_share\":", "\"fallback\":null",
+		"\"classes\":{\"exact_pfn\":", NULL };
+	     *k; k++)
+		if (!strstr(r.out, *k))
+			fail_msg("missing %s in %s", *k, r.out);
+	run_result_free(&r);
+	/* the text summary's breakdowns, with the trace's own flag names */
+	r = run_pagereplay("replay", project_path("traces/page-cache.prt"), NULL);
+	assert_int_equal(r.status, 0);
+	for (const char *const *k = (const char *const[]){ "exact pfn by order: 0: ",
+		"exact pfn by migratetype: Unmovable ", " Movable ", "exact pfn by zone (the kernel's): ",
+		"DMA32 ", "Normal ", "gfp masks diverging most", "GFP_TRANSHUGE", "drains agree ", NULL };
 	     *k; k++)
 		if (!strstr(r.out, *k))
 			fail_msg("missing %s in %s", *k, r.out);
