@@ -24,7 +24,10 @@ static const char usage[] =
 	"  --cpus C         cpus of the synthetic host, 1-256 (default 4)\n"
 	"  --memory MB      memory of the synthetic host, 32 MiB - 1 TiB (default 1024)\n"
 	"  --topology-from T  pretend to be the host of trace T: its zones, cpus, pcp\n"
-	"                   settings, gfp table and free map at capture start\n";
+	"                   settings, gfp table and free map at capture start\n"
+	"  --no-drain-all   never empty a cpu's pcp lists whole (drain_all_pages):\n"
+	"                   free-run replay does not see it and would drift\n"
+	"  --no-thp         no order-9 THP requests (see docs/replay.md)\n";
 
 static int number(const char *opt, const char *arg, unsigned long long lo,
 		  unsigned long long hi, unsigned long long *out)
@@ -42,6 +45,8 @@ static int run(int argc, char **argv)
 		{ "model", required_argument, NULL, 'P' },
 		{ "profile", required_argument, NULL, 'P' },
 		{ "topology-from", required_argument, NULL, 't' },
+		{ "no-drain-all", no_argument, NULL, 'D' },
+		{ "no-thp", no_argument, NULL, 'T' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "events", required_argument, NULL, 'n' },
 		{ "cpus", required_argument, NULL, 'c' },
@@ -62,6 +67,8 @@ static int run(int argc, char **argv)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 't': o.topology_from = optarg; break;
+		case 'D': o.no_drain_all = true; break;
+		case 'T': o.no_thp = true; break;
 		case 'P':
 			p = pa_profile_from_name(optarg);
 			if (p < 0)

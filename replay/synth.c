@@ -28,6 +28,7 @@ struct synth {
 	struct live *live;
 	uint64_t nr_live, live_pages, cap;
 	uint32_t cpus;
+	bool no_thp;
 	uint64_t kinds[8];	/* raw gfp of each workload kind */
 };
 
@@ -71,17 +72,22 @@ static const struct {
 };
 #define NR_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
+static unsigned weight(const struct synth *s, unsigned kind)
+{
+	return s->no_thp && kinds[kind].max_order == 9 ? 0 : kinds[kind].weight;
+}
+
 static unsigned pick_kind(struct synth *s)
 {
 	unsigned total = 0, r;
 
 	for (unsigned i = 0; i < NR_KINDS; i++)
-		total += kinds[i].weight;
+		total += weight(s, i);
 	r = (unsigned)(next(s) % total);
 	for (unsigned i = 0; i < NR_KINDS; i++) {
-		if (r < kinds[i].weight)
+		if (r < weight(s, i))
 			return i;
-		r -= kinds[i].weight;
+		r -= weight(s, i);
 	}
 	return 0;
 }
@@ -151,7 +157,7 @@ static void workload(struct synth *s, struct rp_standin *in, const struct rp_tra
 		uint64_t target = free_pages * (pressure ? 101 : 90) / 100;
 		unsigned alloc_share = s->live_pages < target ? 600 : 470;
 
-		if (r == 999)
+		if (r == 999 && !o->no_drain_all)
 			rp_standin_drain_cpu(in, cpu);
 		else if (r < alloc_share || !s->nr_live)
 			do_alloc(s, in, t, cpu);
@@ -199,7 +205,8 @@ int rp_synth_write(const char *path, const struct rp_synth_opts *o, struct rp_sy
 		   struct pr_error *err)
 {
 	struct prt_header h;
-	struct synth s = { .err = err, .rng = o->seed * 0x9e3779b97f4a7c15ULL + 1, .st = out };
+	struct synth s = { .err = err, .rng = o->seed * 0x9e3779b97f4a7c15ULL + 1, .st = out,
+			   .no_thp = o->no_thp };
 	int ret;
 
 	memset(out, 0, sizeof(*out));

@@ -9,6 +9,7 @@
  * the self-consistency check of replay and model together.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "allocator/model.h"
@@ -22,6 +23,11 @@ struct rp_synth_opts {
 	uint32_t cpus;			/* ignored with topology_from */
 	uint64_t memory_mb;		/* ditto: one node, DMA, DMA32, Normal above 4 GiB */
 	const char *topology_from;	/* a .prt whose host to pretend to be, or NULL */
+	bool no_drain_all;		/* never drain a cpu's lists whole: free-run cannot
+					 * see drain_all_pages, so its state would drift */
+	bool no_thp;			/* no order-9 GFP_TRANSHUGE_LIGHT requests: their pcp
+					 * refills are where pa_alloc and the refill
+					 * predictor still differ (docs/replay.md) */
 };
 
 struct rp_synth_stats {
