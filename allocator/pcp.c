@@ -191,9 +191,13 @@ int64_t drain_next(const struct pa_model *m, const struct pa_zone *z, const stru
 		return -1;
 	if (m->p->drain == DRAIN_RR3 && !(pcp->drain.remaining > 0 && pcp->drain.in_list &&
 					  pcp->lists[cur].nr))
-		do
+		/* bounded: blocks a 6.x trace put on higher-order lists leave
+		 * the first PA_PCPTYPES lists empty while count is not 0 */
+		for (int k = 0; k < PA_PCPTYPES; k++) {
 			cur = (cur + 1) % PA_PCPTYPES;
-		while (!pcp->lists[cur].nr);
+			if (pcp->lists[cur].nr)
+				break;
+		}
 	for (unsigned i = 0; i < n; i++) {
 		unsigned pi = ((unsigned)cur + i) % n;
 
@@ -227,10 +231,12 @@ static void drain_account(struct pa_model *m, struct pa_pcp *pcp, unsigned pi, u
 		return;
 	}
 	if (!(d->in_list && d->cur == (int)pi)) {
-		do {
+		for (int k = 0; k < PA_PCPTYPES; k++) {	/* bounded, as in drain_next */
 			d->batch_free++;
 			d->cur = (int8_t)((d->cur + 1) % PA_PCPTYPES);
-		} while (!pcp->lists[d->cur].nr);
+			if (pcp->lists[d->cur].nr)
+				break;
+		}
 		d->cur = (int8_t)pi;	/* the kernel's list wins */
 		if (d->batch_free == PA_PCPTYPES)
 			d->batch_free = d->remaining;

@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "commands.h"
+#include "replay/cmd_replay.h"
 #include "replay/replay.h"
 #include "replay/cmd_replay_breakdown.h"
 #include "replay/replay_db.h"
 
 static const char usage[] =
-	"usage: pagereplay replay [--model M] [--mode lockstep] [--json] [--paranoid] FILE.prt...\n"
+	"usage: pagereplay replay [--model M] [--mode lockstep|free] [--json] [--paranoid]\n"
+	"                        [--jobs N] [--db D] FILE.prt...\n"
 	"\n"
 	"Replay a trace against the buddy-allocator model in lock-step: before each\n"
 	"kernel allocation the model predicts its block from the same state, gfp,\n"
@@ -18,7 +20,11 @@ static const char usage[] =
 	"\n"
 	"  --model M     linux-4, linux-5.10, linux-6 or openeuler-5.10 (default:\n"
 	"                from the trace's kernel release)\n"
-	"  --mode MODE   lockstep (free-run is not implemented yet)\n"
+	"  --mode MODE   lockstep (default) or free: the model makes its own choices\n"
+	"                (frees follow the kernel's pfn to the model's block), for\n"
+	"                comparing profiles on one workload (docs/replay.md)\n"
+	"  --jobs N      replay the traces in up to N processes at once; results in\n"
+	"                argument order (--json: one array)\n"
 	"  --json        one JSON object per trace instead of tables\n"
 	"  --paranoid    check the model's invariants after every event; stop at\n"
 	"                the first violation with the event index\n"
@@ -177,6 +183,48 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
+int replay_one(const char *path, const struct replay_cli *c)
+{
+	struct rp_options opt = c->opt;
+	struct rp_result res;
+	struct pr_error err = { 0 };
+	struct rp_db_sink *sink = NULL;
+
+	if (opt.mode == RP_MODE_FREE)
+		return replay_free_one(path, c);
+	if (c->db_path) {
+		sink = rp_db_sink_open(c->db_path, path, opt.profile >= 0 ?
+				       pa_profile_name(opt.profile) : "", c->sample_every, &err);
+		if (!sink)
+			return cli_report(&err);
+		opt.observer = rp_db_sink_observer(sink);
+	}
+	if (cli_stderr_is_tty()) {
+		opt.progress = show_progress;
+		opt.progress_ctx = (void *)path;
+	}
+	if (rp_replay_file(path, &opt, &res, &err) < 0) {
+		rp_db_sink_abort(sink);
+		return cli_report(&err);
+	}
+	if (sink) {
+		int64_t run = rp_db_sink_commit(sink, &res, &err);
+
+		if (run < 0)
+			return cli_report(&err);
+		if (!c->quiet_db)
+			fprintf(stderr, "pagereplay: run %lld written to '%s'\n", (long long)run,
+				c->db_path);
+	}
+	if (c->json)
+		print_json(path, &res);
+	else
+		print_text(path, &res);
+	if (c->verbose && !c->json)
+		print_first(&res);
+	return EXIT_OK;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -187,17 +235,19 @@ static int run(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "sample-every", required_argument, NULL, 's' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct replay_cli cli = { .opt = { .profile = -1 } };
 	struct rp_options opt = { .profile = -1 };
 	const char *db_path = NULL;
-	unsigned long long sample_every = 0;
+	unsigned long long sample_every = 0, jobs = 1;
 	bool json = false, verbose = false;
 	int c, status = EXIT_OK;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			opt.profile = pa_profile_from_name(optarg);
@@ -206,9 +256,18 @@ static int run(int argc, char **argv)
 						       "linux-6 or openeuler-5.10, got '%s'", optarg);
 			break;
 		case 'M':
-			if (strcmp(optarg, "lockstep") != 0)
-				return cli_usage_error("replay", "--mode: only 'lockstep' is implemented, "
+			if (strcmp(optarg, "lockstep") == 0)
+				opt.mode = RP_MODE_LOCKSTEP;
+			else if (strcmp(optarg, "free") == 0)
+				opt.mode = RP_MODE_FREE;
+			else
+				return cli_usage_error("replay", "--mode: expected lockstep or free, "
 						       "got '%s'", optarg);
+			break;
+		case 'J':
+			if (cli_parse_u64(optarg, &jobs) < 0 || jobs == 0 || jobs > 256)
+				return cli_usage_error("replay", "--jobs: expected 1 to 256, got '%s'",
+						       optarg);
 			break;
 		case 'j': json = true; break;
 		case 'p': opt.paranoid = true; break;
@@ -225,44 +284,15 @@ static int run(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cli_usage_error("replay", "expected a trace file");
+	cli = (struct replay_cli){ .opt = opt, .db_path = db_path, .sample_every = sample_every,
+				   .json = json, .verbose = verbose };
+	if (jobs > 1 && argc - optind > 1)
+		return replay_jobs(argv + optind, argc - optind, jobs, &cli);
 	for (int i = optind; i < argc; i++) {
-		struct rp_result res;
-		struct pr_error err = { 0 };
-		struct rp_db_sink *sink = NULL;
+		int st = replay_one(argv[i], &cli);
 
-		if (db_path) {
-			sink = rp_db_sink_open(db_path, argv[i], opt.profile >= 0 ?
-					       pa_profile_name(opt.profile) : "", sample_every, &err);
-			if (!sink) {
-				status = cli_report(&err);
-				continue;
-			}
-			opt.observer = rp_db_sink_observer(sink);
-		}
-		if (cli_stderr_is_tty()) {
-			opt.progress = show_progress;
-			opt.progress_ctx = argv[i];
-		}
-		if (rp_replay_file(argv[i], &opt, &res, &err) < 0) {
-			rp_db_sink_abort(sink);
-			status = cli_report(&err);
-			continue;
-		}
-		if (sink) {
-			int64_t run = rp_db_sink_commit(sink, &res, &err);
-
-			if (run < 0) {
-				status = cli_report(&err);
-				continue;
-			}
-			fprintf(stderr, "pagereplay: run %lld written to '%s'\n", (long long)run, db_path);
-		}
-		if (json)
-			print_json(argv[i], &res);
-		else
-			print_text(argv[i], &res);
-		if (verbose && !json)
-			print_first(&res);
+		if (st != EXIT_OK)
+			status = st;
 	}
 	return status;
 }

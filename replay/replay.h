@@ -76,8 +76,11 @@ struct rp_observer {
 	uint64_t sample_every;
 };
 
+enum rp_mode { RP_MODE_LOCKSTEP, RP_MODE_FREE };
+
 struct rp_options {
 	int profile;		/* enum pa_profile, or -1: from the trace's release */
+	enum rp_mode mode;	/* rp_replay_file: lock-step; rp_freerun_file: free */
 	bool paranoid;		/* check the model's invariants after every event */
 	const struct rp_observer *observer;	/* may be NULL */
 	/* every 2^20 events and at the end, if set (a progress bar) */
@@ -97,7 +100,7 @@ struct rp_divergence {
 };
 
 #define RP_FIRST 8
-#define RP_MAX_ZONES 8
+#define RP_MAX_ZONES 16
 #define RP_TOP_GFP 64
 
 /* Allocations and how many agreed exactly, for one value of a breakdown. */
@@ -147,5 +150,47 @@ void rp_tally_allocation(struct rp_result *res, uint64_t gfp, int migratetype, i
 
 int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_result *res,
 		   struct pr_error *err);
+
+/*
+ * Free-run (replay/freerun.c): the model serves the trace's requests with
+ * its own choices and does its own pcp refills and drains; the kernel's are
+ * only counted. Frees follow the kernel's pfn to the block the model handed
+ * out for it; pages allocated before the capture are freed at their pfn.
+ * The classes compare the model's block with the kernel's as in lock-step,
+ * but the states drift apart: they measure how alike, not how right.
+ */
+
+/* One zone at the end: the model, and the kernel's last checkpoint (-1: none). */
+struct rp_zone_end {
+	int trace_zone;			/* index into the header's zones */
+	int node;
+	char name[32];			/* "Normal", ... */
+	uint64_t model_free_pages;	/* buddy, without pcp: as zoneinfo counts */
+	uint64_t model_pcp_pages;
+	int model_largest_order;	/* -1: nothing free */
+	int model_unusable;		/* unusable index at the pageblock order, 0..1000 */
+	int64_t kernel_free_pages;
+	int kernel_largest_order;
+	int kernel_unusable;		/* from buddyinfo; -1: no checkpoint */
+};
+
+struct rp_free_result {
+	struct rp_result r;		/* classes, allocations, kernel refills/drains/extfrag */
+	uint64_t kernel_failures, model_failures;
+	uint64_t kernel_owner_changes;		/* extfrag events with change_ownership */
+	uint64_t model_fallbacks, model_owner_changes;
+	uint64_t frees_routed;		/* to the model's block for the kernel's */
+	uint64_t frees_same_pfn;	/* pre-capture pages, freed at their pfn */
+	uint64_t frees_model_failed;	/* the model had failed that allocation */
+	uint64_t frees_conflict;	/* pre-capture pfn the model had handed out: skipped */
+	uint64_t frees_invalid;		/* pfn outside every zone, bad order or cpu */
+	uint64_t returned;		/* model blocks freed at once: the kernel failed */
+	uint32_t nr_zones;
+	struct rp_zone_end zones[RP_MAX_ZONES];
+	int64_t checkpoint_seq;		/* -1: the trace has none */
+};
+
+int rp_freerun_file(const char *path, const struct rp_options *opt, struct rp_free_result *res,
+		    struct pr_error *err);
 
 #endif
