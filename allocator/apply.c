@@ -383,11 +383,16 @@ uint64_t pa_pending_drain(const struct pa_model *m, uint32_t cpu, int zone)
 				  m->zones[zone].pcp[cpu].drain.remaining : 0);
 }
 
-/* The refill burst as rmqueue_bulk runs it, then the head is handed out. */
+/*
+ * The refill burst as rmqueue_bulk runs it, then the head is handed out.
+ * 4.4 cold refills insert each block before the previous one, so the list
+ * ends with the first block taken, which the cold allocation (tail) gets.
+ */
 static void commit_refill(struct pa_model *m, struct pa_zone *z, const struct pa_pick *pk,
 			  const struct pa_request *r)
 {
 	struct pa_pcp *pcp = &z->pcp[r->cpu];
+	bool cold = m->p->pcp_cold && (r->gfp & PA_GFP(COLD));
 	int n, mode = MODE_NORMAL;
 
 	if (m->p->pcp_autotune)
@@ -400,7 +405,7 @@ static void commit_refill(struct pa_model *m, struct pa_zone *z, const struct pa
 			break;
 		take_commit(m, z, &t, r->order, pk->mt, pk->af);
 		mark_alloc(m, z, t.pfn, r->order, pk->mt);
-		pcp_add(m, z, r->cpu, t.pfn, r->order, pk->mt, pk->mt, true);
+		pcp_add(m, z, r->cpu, t.pfn, r->order, pk->mt, pk->mt, !cold);
 		mode = bulk_mode_after(&t, pk->mt, mode);
 	}
 }

@@ -75,18 +75,28 @@ void mark_alloc(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned or
 	}
 }
 
-/* Head of the free block (buddy or pcp) covering the range, or -1. */
+/*
+ * Head of the free block (buddy or pcp) covering the range, or -1. Only a
+ * TAIL page lies inside a larger block: then probe the aligned ancestors.
+ */
 int64_t enclosing_free(const struct pa_model *m, const struct pa_zone *z, uint64_t pfn,
 		       unsigned order)
 {
-	for (unsigned o = order; o < m->nr_orders; o++) {
+	const struct pa_page *p = zpage(z, pfn);
+	unsigned s = pg_state(p);
+
+	if (s == PG_BUDDY || s == PG_PCP)
+		return pg_order(p) >= order ? (int64_t)pfn : -1;
+	if (s != PG_TAIL)
+		return -1;
+	for (unsigned o = order + 1; o < m->nr_orders; o++) {
 		uint64_t h = pfn & ~(((uint64_t)1 << o) - 1);
-		const struct pa_page *p;
 
 		if (h < z->start)
 			break;
 		p = zpage(z, h);
-		if ((pg_state(p) == PG_BUDDY || pg_state(p) == PG_PCP) && pg_order(p) >= o)
+		s = pg_state(p);
+		if ((s == PG_BUDDY || s == PG_PCP) && pg_order(p) >= o)
 			return (int64_t)h;
 	}
 	return -1;
@@ -122,6 +132,7 @@ void free_one_page(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned
 	uint64_t buddy = 0;
 	bool tail = false;
 
+	mark_tails(z, pfn, order);
 	while (order < max_order(m)) {
 		buddy = pfn ^ ((uint64_t)1 << order);
 		if (!is_free_buddy(z, buddy, order))
@@ -131,10 +142,15 @@ void free_one_page(struct pa_model *m, struct pa_zone *z, uint64_t pfn, unsigned
 
 			if (!merge_allowed(m, mt, bmt))
 				break;
+			/* every pageblock of the buddy (change_pageblock_range,
+			 * "change all pageblocks migrate type on coalescing") */
 			if (m->p->merge_retype && bmt != mt)
-				*pb_slot(z, buddy, m->pb_order) = (uint8_t)mt;
+				set_pageblock_range(m, z, buddy, order, mt);
 		}
 		buddy_del(m, z, buddy);
+		/* both heads become tails; buddy_add below sets the merged head */
+		pg_set_state(zpage(z, buddy), PG_TAIL);
+		pg_set_state(zpage(z, pfn), PG_TAIL);
 		pfn &= buddy;
 		order++;
 	}

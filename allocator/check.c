@@ -31,6 +31,10 @@ static int check_block(const struct pa_model *m, const struct pa_zone *z, uint64
 			return pr_fail(err, PR_ESTATE,
 				       "zone %d: pfn %llu: in two places, inside free block %llu order %u",
 				       z->idx, X(pfn + i), X(pfn), o);
+		if (s != PG_TAIL)
+			return pr_fail(err, PR_ESTATE,
+				       "zone %d: pfn %llu: inside free block %llu order %u but not a tail",
+				       z->idx, X(pfn + i), X(pfn), o);
 	}
 	return 0;
 }
@@ -59,10 +63,13 @@ static int check_buddy(const struct pa_model *m, const struct pa_zone *z, uint64
 	uint64_t buddy = pfn ^ ((uint64_t)1 << o);
 	const struct pa_page *b;
 
-	if (m->p->merge_retype && (int)pg_lmt(p) != pb_get(m, z, pfn))
-		return pr_fail(err, PR_ESTATE,
-			       "zone %d: pfn %llu: on the %d list in a pageblock of type %d",
-			       z->idx, X(pfn), (int)pg_lmt(p), pb_get(m, z, pfn));
+	/* 6.12+: every pageblock a free block covers has the block's list type */
+	for (uint64_t q = pfn; m->p->merge_retype && q < pfn + ((uint64_t)1 << o);
+	     q += (uint64_t)1 << m->pb_order)
+		if ((int)pg_lmt(p) != pb_get(m, z, q))
+			return pr_fail(err, PR_ESTATE,
+				       "zone %d: pfn %llu: on the %d list in a pageblock of type %d",
+				       z->idx, X(q), (int)pg_lmt(p), pb_get(m, z, q));
 	if (o + 1 >= m->nr_orders || !zone_has(z, buddy))
 		return 0;
 	b = zpage(z, buddy);
@@ -82,6 +89,9 @@ static int walk_pages(const struct pa_model *m, const struct pa_zone *z, struct 
 
 		if (s == PG_UNKNOWN)
 			t->unknown++;
+		if (s == PG_TAIL)
+			return pr_fail(err, PR_ESTATE, "zone %d: pfn %llu: a tail outside any free block",
+				       z->idx, X(pfn));
 		if (s != PG_BUDDY && s != PG_PCP) {
 			pfn++;
 			continue;
@@ -234,6 +244,12 @@ int pa_test_corrupt(struct pa_model *m, enum pa_corruption what, uint64_t pfn)
 		return 0;
 	case PA_CORRUPT_UNKNOWN_COUNT:
 		z->unknown_pages++;
+		return 0;
+	case PA_CORRUPT_LOST_TAIL:
+		pg_set_state(zpage(z, pfn + 1), PG_ALLOC);
+		return 0;
+	case PA_CORRUPT_STRAY_TAIL:
+		pg_set_state(p, PG_TAIL);
 		return 0;
 	}
 	return -1;

@@ -110,6 +110,8 @@ struct pa_model *pa_model_create(const struct pa_topology *topo, enum pa_profile
 	m->nr_orders = topo->nr_orders ? topo->nr_orders : PA_MAX_ORDERS;
 	m->pb_order = topo->pageblock_order;
 	m->nr_zones = topo->nr_zones;
+	/* openEuler: reliable_allow_fallback starts true (mm/mem_reliable.c) */
+	m->reliable_fallback = m->p->oe_reliable;
 	m->cpu_node = calloc(m->nr_cpus, sizeof(*m->cpu_node));
 	m->zones = calloc(m->nr_zones, sizeof(*m->zones));
 	if (!m->cpu_node || !m->zones) {
@@ -207,7 +209,7 @@ int pa_model_seed_free(struct pa_model *m, uint64_t pfn, unsigned order, int mig
 
 		if (pg_state(p) == PG_UNKNOWN)
 			z->unknown_pages--;
-		pg_set(p, PG_ALLOC, 0, 0, 0, 0);
+		pg_set(p, i ? PG_TAIL : PG_ALLOC, 0, 0, 0, 0);
 		pg_set_movable(p, false);
 	}
 	if (migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)

@@ -37,6 +37,7 @@ void pcp_add(struct pa_model *m, struct pa_zone *z, uint32_t cpu, uint64_t pfn,
 	struct pa_pcp *pcp = &z->pcp[cpu];
 	unsigned pi = pcp_pindex(m, list_mt, order);
 
+	mark_tails(z, pfn, order);
 	pg_set(zpage(z, pfn), PG_PCP, order, (unsigned)real_mt, pi, cpu);
 	if (tail)
 		list_add_tail(z, &pcp->lists[pi], pfn);

@@ -17,6 +17,8 @@ enum pa_corruption {
 	PA_CORRUPT_LIST_TYPE,		/* the head at pfn claims another list type */
 	PA_CORRUPT_PAGEBLOCK,		/* pageblock of pfn retyped behind the lists' back */
 	PA_CORRUPT_UNKNOWN_COUNT,	/* zone's unknown-page counter + 1 */
+	PA_CORRUPT_LOST_TAIL,		/* pfn + 1 inside the free block at pfn looks allocated */
+	PA_CORRUPT_STRAY_TAIL,		/* the allocated page at pfn claims to be a tail */
 };
 
 int pa_test_corrupt(struct pa_model *m, enum pa_corruption what, uint64_t pfn);

@@ -25,23 +25,27 @@
 #define PA_COSTLY_ORDER		3	/* PAGE_ALLOC_COSTLY_ORDER */
 #define PA_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 
-/* Page states; only heads of free blocks are BUDDY or PCP. */
-enum pa_pg_state { PG_ALLOC, PG_BUDDY, PG_PCP, PG_UNKNOWN };
+/*
+ * Page states. Heads of free blocks are BUDDY or PCP; every other page of
+ * a free block is TAIL, so a free asks one record, not every ancestor,
+ * whether its pages are already free (the common answer: no).
+ */
+enum pa_pg_state { PG_ALLOC, PG_BUDDY, PG_PCP, PG_UNKNOWN, PG_TAIL };
 
-/* info word: state:2 order:4 lmt:3 pindex:4 movable:1 cpu:11 */
-#define PGI_STATE_SHIFT		0
-#define PGI_ORDER_SHIFT		2
-#define PGI_LMT_SHIFT		6
-#define PGI_PINDEX_SHIFT	9
-#define PGI_MOVABLE_SHIFT	13
-#define PGI_CPU_SHIFT		14
+/* info word: state:3 order:4 lmt:3 pindex:4 movable:1 cpu:11 */
+#define PGI_STATE_MASK		7u
+#define PGI_ORDER_SHIFT		3
+#define PGI_LMT_SHIFT		7
+#define PGI_PINDEX_SHIFT	10
+#define PGI_MOVABLE_SHIFT	14
+#define PGI_CPU_SHIFT		15
 
 struct pa_page {
 	uint32_t next, prev;	/* zone-relative pfn offsets, PA_NIL ends */
 	uint32_t info;
 };
 
-static inline unsigned pg_state(const struct pa_page *p) { return p->info & 3; }
+static inline unsigned pg_state(const struct pa_page *p) { return p->info & PGI_STATE_MASK; }
 static inline unsigned pg_order(const struct pa_page *p) { return (p->info >> PGI_ORDER_SHIFT) & 15; }
 static inline unsigned pg_lmt(const struct pa_page *p) { return (p->info >> PGI_LMT_SHIFT) & 7; }
 static inline unsigned pg_pindex(const struct pa_page *p) { return (p->info >> PGI_PINDEX_SHIFT) & 15; }
@@ -56,7 +60,7 @@ static inline void pg_set(struct pa_page *p, unsigned state, unsigned order, uns
 }
 static inline void pg_set_state(struct pa_page *p, unsigned state)
 {
-	p->info = (p->info & ~3u) | state;
+	p->info = (p->info & ~PGI_STATE_MASK) | state;
 }
 static inline void pg_set_movable(struct pa_page *p, bool movable)
 {
@@ -203,6 +207,14 @@ static inline uint8_t *pb_slot(const struct pa_zone *z, uint64_t pfn, unsigned p
 static inline int pb_get(const struct pa_model *m, const struct pa_zone *z, uint64_t pfn)
 {
 	return *pb_slot(z, pfn, m->pb_order);
+}
+/* The pages after a free block's head become TAIL. */
+static inline void mark_tails(struct pa_zone *z, uint64_t pfn, unsigned order)
+{
+	struct pa_page *p = zpage(z, pfn);
+
+	for (uint64_t i = 1; i < (uint64_t)1 << order; i++)
+		pg_set_state(&p[i], PG_TAIL);
 }
 static inline bool mt_mergeable(int mt) { return mt < PA_PCPTYPES; }
 static inline unsigned max_order(const struct pa_model *m) { return m->nr_orders - 1; }

@@ -87,6 +87,30 @@ static void test_unknown_counter(void **state)
 			 "zone 0: 1 unknown pages counted, 0 found");
 }
 
+/* Pages after a free head are TAIL: the free path trusts one record. */
+static void test_lost_tail(void **state)
+{
+	(void)state;
+	expect_violation(PA_PROFILE_LINUX_6, PA_CORRUPT_LOST_TAIL, 32,
+			 "zone 0: pfn 33: inside free block 32 order 5 but not a tail");
+}
+
+/* An allocated page (8, applied out of [0-31]) that claims to be a tail. */
+static void test_stray_tail(void **state)
+{
+	struct pa_model *m = small_model(PA_PROFILE_LINUX_6, 0, 64, 5, 4, 2, 8, 1);
+	struct pr_error err = { 0 };
+
+	(void)state;
+	seed(m, 0, 5, -1);
+	assert_int_equal(pa_apply_alloc(m, 0, 8, 0, PA_MT_MOVABLE), PA_APPLY_FROM_BUDDY);
+	check_ok(m);
+	assert_int_equal(pa_test_corrupt(m, PA_CORRUPT_STRAY_TAIL, 8), 0);
+	assert_int_equal(pa_model_check(m, &err), -1);
+	assert_string_equal(err.msg, "zone 0: pfn 8: a tail outside any free block");
+	pa_model_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +123,8 @@ int main(void)
 		cmocka_unit_test(test_list_type_510),
 		cmocka_unit_test(test_pageblock_retyped),
 		cmocka_unit_test(test_unknown_counter),
+		cmocka_unit_test(test_lost_tail),
+		cmocka_unit_test(test_stray_tail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

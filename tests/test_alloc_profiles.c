@@ -106,6 +106,114 @@ static void test_watermark_lowmem_reserve(void **state)
 	pa_model_destroy(m);
 }
 
+/*
+ * Freeing an order-5 block over two pageblocks of different types (zone
+ * [0,64), pageblock order 4; [0-15] UNMOVABLE, [16-31] MOVABLE):
+ *  6.x (split_large_buddy): each pageblock is freed with its own type;
+ *      the MOVABLE half then merges with the UNMOVABLE one (both
+ *      mergeable) and retypes it: one o5 block on the MOVABLE list, every
+ *      pageblock MOVABLE.
+ *  4.4/5.10: one o5 block with the first page's type, UNMOVABLE; the
+ *      second pageblock keeps its MOVABLE type.
+ */
+static void test_free_across_pageblocks(void **state)
+{
+	(void)state;
+	for (int prof = 0; prof < PA_NR_PROFILES; prof++) {
+		struct pa_model *m = small_model(prof, 0, 64, 5, 4, 2, 8, 1);
+		bool k6 = prof == PA_PROFILE_LINUX_6;
+		struct pa_zone_state zs;
+
+		assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+		assert_int_equal(pa_free(m, 0, 0, 5), PA_FREE_TO_BUDDY);
+		check_ok(m);
+		pa_zone_state(m, 0, &zs);
+		assert_int_equal(zs.free_blocks[5][k6 ? PA_MT_MOVABLE : PA_MT_UNMOVABLE], 1);
+		assert_int_equal(zs.pageblocks[PA_MT_UNMOVABLE], k6 ? 0 : 1);
+		pa_model_destroy(m);
+	}
+}
+
+/*
+ * ALLOC_NOFRAGMENT (5.10+): node 0 with DMA32 [0,64) and Normal [64,128),
+ * watermarks 0/0/10 (4.4 fair batch 10). Free: [0-3] o2 in an UNMOVABLE
+ * pageblock of DMA32, [64-67] o2 in a MOVABLE pageblock of Normal. A
+ * GFP_KERNEL order-0 request (UNMOVABLE):
+ *  5.10/6.x: in Normal only a sub-pageblock fallback is possible, which
+ *            NOFRAGMENT forbids; the zonelist goes on to DMA32, which has
+ *            UNMOVABLE pages: pfn 0.
+ *  4.4:      Normal falls back to the MOVABLE block at once: pfn 64.
+ */
+static void test_nofragment_prefers_dma32(void **state)
+{
+	static int16_t nodes[1];
+	struct pa_zone_desc zd[2] = {
+		{ .type = PA_ZONE_DMA32, .start_pfn = 0, .spanned = 64, .present = 64,
+		  .managed = 64, .wmark_high = 10, .pcp_high = 8, .pcp_batch = 1 },
+		{ .type = PA_ZONE_NORMAL, .start_pfn = 64, .spanned = 64, .present = 64,
+		  .managed = 64, .wmark_high = 10, .pcp_high = 8, .pcp_batch = 1 },
+	};
+	struct pa_topology t = { .nr_cpus = 1, .cpu_node = nodes, .nr_zones = 2, .zones = zd,
+				 .nr_orders = 6, .pageblock_order = 4 };
+
+	(void)state;
+	for (int prof = 0; prof < PA_NR_PROFILES; prof++) {
+		struct pa_model *m = pa_model_create(&t, prof, NULL);
+		struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_KERNEL_, .order = 0 };
+		struct pa_prediction p;
+
+		assert_non_null(m);
+		assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+		seed(m, 0, 2, -1);
+		seed(m, 64, 2, -1);
+		assert_int_equal(pa_alloc(m, &r, &p), 0);
+		assert_int_equal(p.pfn, prof == PA_PROFILE_LINUX_4 ? 64 : 0);
+		assert_int_equal(p.fallback_mt, prof == PA_PROFILE_LINUX_4 ? PA_MT_MOVABLE : -1);
+		check_ok(m);
+		pa_model_destroy(m);
+	}
+}
+
+/*
+ * pcp drain order. Zone [0,64), pageblock order 4, pcp batch 2 high 4;
+ * pageblock [0-15] UNMOVABLE. Frees of 0, 1 (UNMOVABLE list: [1,0]) and
+ * 16, 17 (MOVABLE list: [17,16]); the 4th free reaches high: drain 2.
+ *  4.4/5.10 free_pcppages_bulk: round robin starting after UNMOVABLE, so
+ *      MOVABLE first, one page (its tail: 16), then RECLAIMABLE is empty
+ *      and UNMOVABLE gets the rest of the batch: 0.
+ *  6.x: starts at the list just freed to (MOVABLE) and empties it from
+ *      the tail: 16, then 17.
+ */
+static void drain_order(enum pa_profile prof, uint64_t second)
+{
+	struct pa_model *m = small_model(prof, 0, 64, 5, 4, 2, 4, 1);
+	const struct op ops[] = {
+		FREE(0, 0, 0, PA_FREE_TO_PCP), FREE(0, 1, 0, PA_FREE_TO_PCP),
+		FREE(0, 16, 0, PA_FREE_TO_PCP), FREE(0, 17, 0, PA_FREE_TO_PCP),
+		DRAIN_NEXT(0, 16), DRAIN(0, 16, 0),
+		DRAIN_NEXT(0, second), DRAIN(0, second, 0),
+		END,
+	};
+
+	assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+	run_ops(m, ops);
+	assert_int_equal(pa_pending_drain(m, 0, 0), 0);
+	pa_model_destroy(m);
+}
+
+static void test_drain_order_510(void **state)
+{
+	(void)state;
+	drain_order(PA_PROFILE_LINUX_5_10, 0);
+	drain_order(PA_PROFILE_LINUX_4, 0);
+}
+
+static void test_drain_order_6(void **state)
+{
+	(void)state;
+	drain_order(PA_PROFILE_LINUX_6, 17);
+}
+
 static uint64_t gfp_pick(enum pa_profile prof, unsigned x)
 {
 	switch (x % 5) {
@@ -165,6 +273,10 @@ int main(void)
 		cmocka_unit_test(test_steal_remainder_6),
 		cmocka_unit_test(test_high_order_pcp),
 		cmocka_unit_test(test_watermark_lowmem_reserve),
+		cmocka_unit_test(test_free_across_pageblocks),
+		cmocka_unit_test(test_nofragment_prefers_dma32),
+		cmocka_unit_test(test_drain_order_510),
+		cmocka_unit_test(test_drain_order_6),
 		cmocka_unit_test(test_random_sequences),
 	};
 
