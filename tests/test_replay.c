@@ -128,7 +128,8 @@ static void test_cli(void **state)
 	struct run_result r;
 
 	(void)state;
-	r = run_pagereplay("replay", "--json", project_path("traces/mixed.prt"), NULL);
+	/* options may follow the file names */
+	r = run_pagereplay("replay", project_path("traces/mixed.prt"), "--json", NULL);
 	assert_int_equal(r.status, 0);
 	for (const char *const *k = (const char *const[]){ "\"events\":", "\"allocations\":",
 		"\"events_per_s\":", "\"model\":\"linux-6\"", "\"mode\":\"lockstep\"",
