@@ -19,6 +19,7 @@ static const struct pr_command *const commands[] = {
 	&cmd_info,
 	&cmd_dump,
 	&cmd_replay,
+	&cmd_synth,
 	&cmd_report,
 	&cmd_query,
 	&cmd_compare,

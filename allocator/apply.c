@@ -132,6 +132,23 @@ static unsigned default_af(const struct pa_model *m, const struct pa_zone *z, in
 	return af;
 }
 
+/*
+ * __rmqueue on a zone the kernel is known to be taking from (a refill or a
+ * fallback event names it). get_page_from_freelist first walks the zonelist
+ * with ALLOC_NOFRAGMENT and, when every zone fails, walks it again without:
+ * if this zone has nothing under NOFRAGMENT, the kernel was in that retry.
+ */
+static bool rmqueue_find_in_zone(const struct pa_model *m, const struct pa_zone *z,
+				 unsigned order, int mt, int mode, struct pa_take *t)
+{
+	unsigned af = default_af(m, z, mt);
+
+	if (rmqueue_find(m, z, order, mt, af, mode, t))
+		return true;
+	return (af & AF_NOFRAGMENT) &&
+	       rmqueue_find(m, z, order, mt, af & ~AF_NOFRAGMENT, mode, t);
+}
+
 enum pa_apply_result pa_apply_alloc(struct pa_model *m, uint32_t cpu, uint64_t pfn,
 				    unsigned order, int migratetype)
 {
@@ -212,6 +229,7 @@ enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pf
 	}
 	mark_alloc(m, z, pfn, order, migratetype);
 	pcp_add(m, z, cpu, pfn, order, migratetype, migratetype, true);
+	b->pages += (uint64_t)1 << order;
 	return result_of(found);
 }
 
@@ -230,9 +248,38 @@ uint64_t pa_predict_refill(const struct pa_model *m, uint32_t cpu, int zone, uns
 	if (b->active && b->cpu == cpu && b->zone == zone && b->order == order &&
 	    b->mt == migratetype)
 		mode = b->mode;
-	if (!rmqueue_find(m, z, order, migratetype, default_af(m, z, migratetype), mode, &t))
+	if (!rmqueue_find_in_zone(m, z, order, migratetype, mode, &t))
 		return PA_PFN_NONE;
 	return t.pfn;
+}
+
+int pa_predict_rmqueue(const struct pa_model *m, uint32_t cpu, int zone, unsigned order,
+		       int migratetype, struct pa_prediction *out)
+{
+	const struct pa_bulk *b = &m->bulk;
+	const struct pa_zone *z;
+	struct pa_take t;
+	int mode = MODE_NORMAL;
+
+	*out = (struct pa_prediction){ .pfn = PA_PFN_NONE, .zone = -1, .migratetype = migratetype,
+				       .fallback_mt = -1 };
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders ||
+	    migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)
+		return -1;
+	z = &m->zones[zone];
+	if (b->active && b->cpu == cpu && b->zone == zone && b->order == order &&
+	    b->mt == migratetype)
+		mode = b->mode;
+	if (!rmqueue_find_in_zone(m, z, order, migratetype, mode, &t))
+		return 0;
+	out->success = true;
+	out->pfn = t.pfn;
+	out->zone = zone;
+	out->path = t.fallback_mt >= 0 ? PA_PATH_FALLBACK : PA_PATH_BUDDY;
+	out->fallback_mt = t.fallback_mt;
+	out->fallback_order = t.block_order;
+	out->change_ownership = t.claimed;
+	return 0;
 }
 
 uint64_t pa_predict_drain(const struct pa_model *m, uint32_t cpu, int zone)

@@ -50,6 +50,12 @@ static void count_block(const struct pa_model *m, const struct pa_zone *z, uint6
 	uint64_t end = start + ((uint64_t)1 << m->pb_order);
 
 	*nr_free = *nr_movable = 0;
+	/* a pageblock straddling the zone's edge (DMA starts at pfn 1):
+	 * count only the zone's own pages, never read outside its map */
+	if (start < z->start)
+		start = z->start;
+	if (end > z->end)
+		end = z->end;
 	for (uint64_t q = start; q < end;) {
 		const struct pa_page *p = zpage(z, q);
 

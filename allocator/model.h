@@ -201,6 +201,11 @@ int pa_pcp_drain(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order,
 uint64_t pa_predict_refill(const struct pa_model *m, uint32_t cpu, int zone, unsigned order,
 			   int migratetype);
 uint64_t pa_predict_drain(const struct pa_model *m, uint32_t cpu, int zone);
+/* What __rmqueue(order, migratetype) would take from zone now, with the
+ * fallback details mm_page_alloc_extfrag reports (path, fallback_mt,
+ * fallback_order, change_ownership). -1 on bad arguments. */
+int pa_predict_rmqueue(const struct pa_model *m, uint32_t cpu, int zone, unsigned order,
+		       int migratetype, struct pa_prediction *out);
 
 /* ---- State queries (analysis) ---- */
 
@@ -248,6 +253,38 @@ int pa_unreserve_highatomic(struct pa_model *m, int zone, int migratetype, bool 
  * and whether __GFP_RELIABLE may fall back to non-mirrored memory. */
 void pa_model_set_cdm_nodes(struct pa_model *m, uint64_t node_mask);
 void pa_model_set_reliable_fallback(struct pa_model *m, bool on);
+
+/* The buddy free block containing pfn (its head; *order set), or
+ * PA_PFN_NONE if pfn is not in a free block of the buddy lists. */
+uint64_t pa_free_block_of(const struct pa_model *m, uint64_t pfn, unsigned *order);
+
+/* How many blocks sit above pfn on the pcp list of cpu that holds it (0: it
+ * is the head); -1 if it is not on one of cpu's lists or deeper than max.
+ * *list names that list (equal values: the same list). */
+int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned max,
+		 unsigned *list);
+
+/* __isolate_free_page: take the free buddy block whose head is pfn off its
+ * list (compaction's free scanner). Its order, or -1 if pfn heads none. */
+int pa_isolate_free(struct pa_model *m, uint64_t pfn);
+
+/* compaction's fast_isolate_freepages on one order: walking the movable
+ * free list from its tail, the first block at or above low_pfn, else the
+ * highest at or above min_pfn among the first `limit`. PA_PFN_NONE if none.
+ * Does not change the state (pa_isolate_free does). */
+uint64_t pa_fast_isolate_pick(const struct pa_model *m, int zone, unsigned order,
+			      uint64_t min_pfn, uint64_t low_pfn, unsigned limit);
+
+/* The pick above, then the kernel's move_freelist_head rotation and the
+ * isolation: the block's head, or PA_PFN_NONE. */
+uint64_t pa_fast_isolate(struct pa_model *m, int zone, unsigned order, uint64_t min_pfn,
+			 uint64_t low_pfn, unsigned limit);
+
+/* The cpu whose pcp list holds the block at pfn, or -1. */
+int pa_pcp_owner(const struct pa_model *m, uint64_t pfn);
+
+/* Is the page at pfn still in the unknown state the trace never resolved? */
+bool pa_page_unknown(const struct pa_model *m, uint64_t pfn);
 
 /* Bytes of model state per page of the host (budget: <= 16). */
 double pa_model_bytes_per_page(const struct pa_model *m);

@@ -192,9 +192,13 @@ int64_t drain_next(const struct pa_model *m, const struct pa_zone *z, const stru
 		return -1;
 	if (m->p->drain == DRAIN_RR3 && !(pcp->drain.remaining > 0 && pcp->drain.in_list &&
 					  pcp->lists[cur].nr))
-		do
+		/* bounded: blocks a 6.x trace put on higher-order lists leave
+		 * the first PA_PCPTYPES lists empty while count is not 0 */
+		for (int k = 0; k < PA_PCPTYPES; k++) {
 			cur = (cur + 1) % PA_PCPTYPES;
-		while (!pcp->lists[cur].nr);
+			if (pcp->lists[cur].nr)
+				break;
+		}
 	for (unsigned i = 0; i < n; i++) {
 		unsigned pi = ((unsigned)cur + i) % n;
 
@@ -229,11 +233,14 @@ static void drain_account(struct pa_model *m, struct pa_pcp *pcp, unsigned pi, u
 	}
 	if (!(d->in_list && d->cur == (int)pi)) {
 		/* the kernel's round robin ran before this block left list pi,
-		 * so pi counts as non-empty (it may be empty now) */
-		do {
+		 * so pi counts as non-empty (it may be empty now); bounded, as
+		 * in drain_next, for blocks a trace put on other lists */
+		for (int k = 0; k < PA_PCPTYPES; k++) {
 			d->batch_free++;
 			d->cur = (int8_t)((d->cur + 1) % PA_PCPTYPES);
-		} while (d->cur != (int)pi && !pcp->lists[d->cur].nr);
+			if (d->cur == (int)pi || pcp->lists[d->cur].nr)
+				break;
+		}
 		d->cur = (int8_t)pi;	/* the kernel's list wins */
 		if (d->batch_free == PA_PCPTYPES)
 			d->batch_free = d->remaining;

@@ -169,6 +169,7 @@ struct pa_bulk {
 	unsigned order;
 	int mt;
 	int mode;			/* 6.18 rmqueue_mode carried in a refill */
+	uint64_t pages;			/* taken so far: the watermark check saw them free */
 };
 
 struct pa_model {

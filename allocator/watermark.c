@@ -68,16 +68,28 @@ static bool highatomic_usable(const struct pa_model *m, unsigned af)
 	return af & AF_HARDER;
 }
 
+/*
+ * A refill the trace is showing block by block (mm_page_alloc_zone_locked
+ * comes before the mm_page_alloc it serves) happened after the allocation's
+ * watermark check: the check saw those blocks still free in the buddy lists.
+ */
+static int64_t refill_credit(const struct pa_model *m, const struct pa_zone *z)
+{
+	return m->bulk.active && m->bulk.zone == z->idx ? (int64_t)m->bulk.pages : 0;
+}
+
 static bool wm_ok(const struct pa_model *m, const struct pa_zone *z, unsigned order, int64_t mark,
 		  int hz, unsigned af)
 {
-	int64_t free = z->free_pages - unusable_free(m, z, order, af);
+	int64_t free = z->free_pages + refill_credit(m, z) - unusable_free(m, z, order, af);
 	int64_t min = reserve_discount(m, mark, af);
 
 	if (free <= min + (int64_t)z->d.lowmem_reserve[hz])
 		return false;
 	if (!order)
 		return true;
+	if (refill_credit(m, z) && m->bulk.order >= order)
+		return true;	/* the refill's first block was free at that order */
 	for (unsigned o = order; o < m->nr_orders; o++) {
 		if (!z->nr_free[o])
 			continue;
@@ -111,7 +123,7 @@ bool zone_watermark_fast(const struct pa_model *m, const struct pa_zone *z, unsi
 	if (m->p->wm == WM_K44)
 		return wm_ok(m, z, order, mark, hz, af);
 	if (!order) {
-		int64_t usable = z->free_pages, reserved = unusable_free(m, z, 0, af);
+		int64_t usable = z->free_pages + refill_credit(m, z), reserved = unusable_free(m, z, 0, af);
 
 		if (m->p->wm == WM_K6)
 			usable -= usable < reserved ? usable : reserved;

@@ -74,6 +74,22 @@ static const char *source_name(uint8_t s)
 	return s < 6 ? names[s] : "unknown";
 }
 
+/* The pcp pages at capture start are the ones no event will explain until
+ * they are taken or drained: worth seeing beside the replay's unknown share. */
+static void print_pcp(const struct prt_header *h)
+{
+	for (uint32_t z = 0; z < h->nr_zones; z++) {
+		const struct prt_zone *zn = &h->zones[z];
+
+		if (!zn->pcp || !zn->managed)
+			continue;
+		printf("pcp at start %-8s", zn->name);
+		for (uint32_t c = 0; c < h->nr_cpus; c++)
+			printf(" cpu%u %u/%u/%u", c, zn->pcp[c].count, zn->pcp[c].high, zn->pcp[c].batch);
+		printf("  (count/high/batch)\n");
+	}
+}
+
 static void print_text(const struct prt_reader *r, const struct tally *t)
 {
 	const struct prt_header *h = prt_reader_header(r);
@@ -115,6 +131,7 @@ static void print_text(const struct prt_reader *r, const struct tally *t)
 			printf(" %6llu", (unsigned long long)by_order[o]);
 	}
 	printf("\n");
+	print_pcp(h);
 	printf("events           %llu\n", (unsigned long long)t->events);
 	for (int ty = 1; ty < PRT_EV_NTYPES; ty++)
 		if (t->per_type[ty])

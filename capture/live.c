@@ -35,6 +35,7 @@
 #include "capture/live.h"
 #include "capture/live_events.h"
 #include "capture/live_queue.h"
+#include "capture/pcp_shrink.h"
 #include "capture/procfs.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -717,13 +718,56 @@ static int scan_free_map(struct session *s, struct pr_error *err)
 	return 0;
 }
 
+static int shrink_pcp(struct session *s, struct pr_error *err)
+{
+	struct pcp_shrink_result r;
+	char value[128];
+
+	if (pcp_shrink("", s->nr_cpus, &r, err) < 0)
+		return -1;
+	s->stats->pcp_before = r.before;
+	s->stats->pcp_after = r.after;
+	snprintf(value, sizeof(value), "before=%llu after=%llu seconds=%.3f",
+		 (unsigned long long)r.before, (unsigned long long)r.after, r.seconds);
+	if (procfs_add_setting(&s->header, "capture.pcp_shrink", value) < 0)
+		return pr_fail(err, PR_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* The pcp lists as tracing starts: the header's first reading came before
+ * the instance was set up, and --shrink-pcp changed them since. */
+static int refresh_pcp(struct session *s, struct pr_error *err)
+{
+	struct prt_header now = { 0 };
+	char *zi = procfs_read("/proc/zoneinfo", NULL, err);
+	int ret = -1;
+
+	if (!zi || procfs_parse_zoneinfo(zi, "/proc/zoneinfo", s->header.nr_cpus, &now, err) < 0)
+		goto out;
+	if (now.nr_zones != s->header.nr_zones) {
+		pr_fail(err, PR_ESTATE, "/proc/zoneinfo: zones changed during capture start");
+		goto out;
+	}
+	for (uint32_t z = 0; z < now.nr_zones; z++)
+		memcpy(s->header.zones[z].pcp, now.zones[z].pcp,
+		       s->header.nr_cpus * sizeof(*now.zones[z].pcp));
+	ret = 0;
+out:
+	free(zi);
+	prt_header_release(&now);
+	return ret;
+}
+
 static int start_recording(struct session *s, struct pr_error *err)
 {
 	struct prt_header *h = &s->header;
 
+	if (s->opt->shrink_pcp && shrink_pcp(s, err) < 0)
+		return -1;
+
 	h->start_realtime_ns = (uint64_t)time(NULL) * 1000000000ULL;
 	h->start_trace_ns = now_ns();
-	if (write_file(s, "tracing_on", "1", err) < 0 ||
+	if (write_file(s, "tracing_on", "1", err) < 0 || refresh_pcp(s, err) < 0 ||
 	    procfs_sample(h, &h->initial, err) < 0)
 		return -1;
 	h->initial.ts_ns = h->start_trace_ns;

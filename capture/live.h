@@ -22,6 +22,7 @@ struct live_stats {
 	int command_status;		/* exit status of CMD, -1 if none */
 	struct kpageflags_match freemap;	/* initial free map vs /proc counts */
 	double freemap_scan_s;		/* time the kpageflags scan took */
+	uint64_t pcp_before, pcp_after;	/* pcp pages before and after --shrink-pcp */
 };
 
 struct live_options {
@@ -32,6 +33,7 @@ struct live_options {
 	unsigned buffer_kb;		/* per-cpu ring buffer; 0: default */
 	double checkpoint_interval_s;	/* 0: no periodic checkpoints */
 	const char *tracefs;		/* tracefs mount; NULL: find it */
+	bool shrink_pcp;		/* shrink the pcp lists first (pcp_shrink.h) */
 	void (*progress)(const struct live_stats *s, void *ctx);	/* ~ every 0.5 s */
 	void *progress_ctx;
 };

@@ -4,11 +4,14 @@
 #include <string.h>
 
 #include "commands.h"
+#include "replay/cmd_replay.h"
 #include "replay/replay.h"
+#include "replay/cmd_replay_breakdown.h"
 #include "replay/replay_db.h"
 
 static const char usage[] =
-	"usage: pagereplay replay [--model M] [--mode lockstep] [--json] [--paranoid] FILE.prt...\n"
+	"usage: pagereplay replay [--model M] [--mode lockstep|free] [--json] [--paranoid]\n"
+	"                        [--jobs N] [--db D] FILE.prt...\n"
 	"\n"
 	"Replay a trace against the buddy-allocator model in lock-step: before each\n"
 	"kernel allocation the model predicts its block from the same state, gfp,\n"
@@ -17,7 +20,11 @@ static const char usage[] =
 	"\n"
 	"  --model M     linux-4, linux-5.10, linux-6 or openeuler-5.10 (default:\n"
 	"                from the trace's kernel release)\n"
-	"  --mode MODE   lockstep (free-run is not implemented yet)\n"
+	"  --mode MODE   lockstep (default) or free: the model makes its own choices\n"
+	"                (frees follow the kernel's pfn to the model's block), for\n"
+	"                comparing profiles on one workload (docs/replay.md)\n"
+	"  --jobs N      replay the traces in up to N processes at once; results in\n"
+	"                argument order (--json: one array)\n"
 	"  --json        one JSON object per trace instead of tables\n"
 	"  --paranoid    check the model's invariants after every event; stop at\n"
 	"                the first violation with the event index\n"
@@ -41,8 +48,7 @@ static uint64_t outcome_agree(const struct rp_result *r)
 
 static uint64_t zone_agree(const struct rp_result *r)
 {
-	return r->classes[RP_exact_pfn] + r->classes[RP_same_pageblock] + r->classes[RP_same_zone] +
-	       r->classes[RP_both_failed];
+	return r->zone_agree;
 }
 
 /* Allocations whose candidate lists the model knows: the trace had shown
@@ -50,24 +56,55 @@ static uint64_t zone_agree(const struct rp_result *r)
  * (not lost_events); invalid events are not allocations of a known zone. */
 static uint64_t known(const struct rp_result *r)
 {
-	return r->allocations - r->classes[RP_unknown_state] - r->classes[RP_lost_events] -
+	return r->allocations - r->classes[RP_unknown_state] - r->classes[RP_unknown_order] -
+	       r->classes[RP_untraced_alloc] - r->classes[RP_lost_events] -
 	       r->classes[RP_invalid_event];
+}
+
+/* Refills whose choice the model could know: not among the initial free
+ * blocks whose list order the trace never showed. */
+static uint64_t known_refills(const struct rp_result *r)
+{
+	return r->refills - r->refills_unknown;
+}
+
+/* Drains of blocks the model had seen onto a pcp list. */
+static uint64_t known_drains(const struct rp_result *r)
+{
+	return r->drains - r->drains_unknown;
+}
+
+/* A fraction, or null when there is nothing to divide (no fallbacks). */
+static const char *json_frac(char *buf, uint64_t a, uint64_t b)
+{
+	if (!b)
+		return "null";
+	snprintf(buf, 16, "%.6f", frac(a, b));
+	return buf;
 }
 
 static void print_json(const char *path, const struct rp_result *r)
 {
+	char fb[16], fb_pfn[16];
+
 	printf("{\"trace\":\"%s\",\"model\":\"%s\",\"mode\":\"lockstep\",\"events\":%llu,"
 	       "\"allocations\":%llu,\"events_per_s\":%.0f,\"agreement\":{\"exact_pfn\":%.6f,"
 	       "\"same_zone\":%.6f,\"outcome\":%.6f,\"pcp\":%.6f,\"pcp_refill\":%.6f,"
-	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f},"
+	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f,"
+	       "\"pcp_refill_known_share\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
+	       "\"fallbacks\":%llu,\"pageblocks_retyped\":%llu,"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
 	       frac(r->classes[RP_exact_pfn], r->allocations), frac(zone_agree(r), r->allocations),
 	       frac(outcome_agree(r), r->allocations),
-	       frac(r->refills_agree + r->drains_agree, r->refills + r->drains),
-	       frac(r->refills_agree, r->refills), frac(r->drains_agree, r->drains),
-	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations));
+	       frac(r->refills_agree + r->drains_agree, known_refills(r) + known_drains(r)),
+	       frac(r->refills_agree, known_refills(r)), frac(r->drains_agree, known_drains(r)),
+	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations),
+	       frac(known_refills(r), r->refills),
+	       json_frac(fb, r->extfrag_agree, r->extfrag),
+	       json_frac(fb_pfn, r->extfrag_pfn_agree, r->extfrag),
+	       (unsigned long long)r->extfrag, (unsigned long long)r->pageblocks_retyped);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
@@ -92,11 +129,26 @@ static void print_text(const char *path, const struct rp_result *r)
 		if (r->by_order[o][0])
 			printf(" %d: %.2f%% of %llu;", o, 100 * frac(r->by_order[o][1], r->by_order[o][0]),
 			       (unsigned long long)r->by_order[o][0]);
-	printf("\n  pcp refills agree %.2f%% of %llu, drains agree %.2f%% of %llu; frees %llu "
-	       "(%llu of pages the model held free)\n", 100 * frac(r->refills_agree, r->refills),
-	       (unsigned long long)r->refills, 100 * frac(r->drains_agree, r->drains),
-	       (unsigned long long)r->drains, (unsigned long long)r->frees,
-	       (unsigned long long)r->free_desync);
+	printf("\n");
+	print_breakdowns(path, r);
+	printf("  pcp refills agree %.2f%% of %llu the model could know (%llu more were decided "
+	       "by the initial list order), drains agree %.2f%% of %llu (%llu more of pages on pcp "
+	       "lists since before capture; %llu drained from another cpu's lists); frees %llu "
+	       "(%llu of pages the model held free); %llu pageblock types corrected\n",
+	       100 * frac(r->refills_agree, known_refills(r)), (unsigned long long)known_refills(r),
+	       (unsigned long long)r->refills_unknown, 100 * frac(r->drains_agree, known_drains(r)),
+	       (unsigned long long)known_drains(r), (unsigned long long)r->drains_unknown,
+	       (unsigned long long)r->remote_drains, (unsigned long long)r->frees,
+	       (unsigned long long)r->free_desync, (unsigned long long)r->pageblocks_retyped);
+	if (r->extfrag)
+		printf("  fallbacks (mm_page_alloc_extfrag): %llu; the model fell back the same way "
+		       "for %.2f%% (same block for %.2f%%)\n", (unsigned long long)r->extfrag,
+		       100 * frac(r->extfrag_agree, r->extfrag),
+		       100 * frac(r->extfrag_pfn_agree, r->extfrag));
+	if (r->isolated_pages || r->isolate_mismatch)
+		printf("  compaction isolated %llu free pages; %llu isolation events did not match "
+		       "the model's free blocks\n", (unsigned long long)r->isolated_pages,
+		       (unsigned long long)r->isolate_mismatch);
 }
 
 static void print_first(const struct rp_result *r)
@@ -118,6 +170,61 @@ static void print_first(const struct rp_result *r)
 		}
 }
 
+/* A progress line on a terminal, for long replays. */
+static void show_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	const char *path = ctx;
+
+	if (done >= total)
+		fprintf(stderr, "\r%*s\r", 72, "");
+	else
+		fprintf(stderr, "\r%s: %5.1f%% of %llu events", path,
+			total ? 100.0 * (double)done / (double)total : 0.0, (unsigned long long)total);
+	fflush(stderr);
+}
+
+int replay_one(const char *path, const struct replay_cli *c)
+{
+	struct rp_options opt = c->opt;
+	struct rp_result res;
+	struct pr_error err = { 0 };
+	struct rp_db_sink *sink = NULL;
+
+	if (opt.mode == RP_MODE_FREE)
+		return replay_free_one(path, c);
+	if (c->db_path) {
+		sink = rp_db_sink_open(c->db_path, path, opt.profile >= 0 ?
+				       pa_profile_name(opt.profile) : "", c->sample_every, &err);
+		if (!sink)
+			return cli_report(&err);
+		opt.observer = rp_db_sink_observer(sink);
+	}
+	if (cli_stderr_is_tty()) {
+		opt.progress = show_progress;
+		opt.progress_ctx = (void *)path;
+	}
+	if (rp_replay_file(path, &opt, &res, &err) < 0) {
+		rp_db_sink_abort(sink);
+		return cli_report(&err);
+	}
+	if (sink) {
+		int64_t run = rp_db_sink_commit(sink, &res, &err);
+
+		if (run < 0)
+			return cli_report(&err);
+		if (!c->quiet_db)
+			fprintf(stderr, "pagereplay: run %lld written to '%s'\n", (long long)run,
+				c->db_path);
+	}
+	if (c->json)
+		print_json(path, &res);
+	else
+		print_text(path, &res);
+	if (c->verbose && !c->json)
+		print_first(&res);
+	return EXIT_OK;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -128,17 +235,19 @@ static int run(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "sample-every", required_argument, NULL, 's' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct replay_cli cli = { .opt = { .profile = -1 } };
 	struct rp_options opt = { .profile = -1 };
 	const char *db_path = NULL;
-	unsigned long long sample_every = 0;
+	unsigned long long sample_every = 0, jobs = 1;
 	bool json = false, verbose = false;
 	int c, status = EXIT_OK;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			opt.profile = pa_profile_from_name(optarg);
@@ -147,9 +256,18 @@ static int run(int argc, char **argv)
 						       "linux-6 or openeuler-5.10, got '%s'", optarg);
 			break;
 		case 'M':
-			if (strcmp(optarg, "lockstep") != 0)
-				return cli_usage_error("replay", "--mode: only 'lockstep' is implemented, "
+			if (strcmp(optarg, "lockstep") == 0)
+				opt.mode = RP_MODE_LOCKSTEP;
+			else if (strcmp(optarg, "free") == 0)
+				opt.mode = RP_MODE_FREE;
+			else
+				return cli_usage_error("replay", "--mode: expected lockstep or free, "
 						       "got '%s'", optarg);
+			break;
+		case 'J':
+			if (cli_parse_u64(optarg, &jobs) < 0 || jobs == 0 || jobs > 256)
+				return cli_usage_error("replay", "--jobs: expected 1 to 256, got '%s'",
+						       optarg);
 			break;
 		case 'j': json = true; break;
 		case 'p': opt.paranoid = true; break;
@@ -166,40 +284,15 @@ static int run(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cli_usage_error("replay", "expected a trace file");
+	cli = (struct replay_cli){ .opt = opt, .db_path = db_path, .sample_every = sample_every,
+				   .json = json, .verbose = verbose };
+	if (jobs > 1 && argc - optind > 1)
+		return replay_jobs(argv + optind, argc - optind, jobs, &cli);
 	for (int i = optind; i < argc; i++) {
-		struct rp_result res;
-		struct pr_error err = { 0 };
-		struct rp_db_sink *sink = NULL;
+		int st = replay_one(argv[i], &cli);
 
-		if (db_path) {
-			sink = rp_db_sink_open(db_path, argv[i], opt.profile >= 0 ?
-					       pa_profile_name(opt.profile) : "", sample_every, &err);
-			if (!sink) {
-				status = cli_report(&err);
-				continue;
-			}
-			opt.observer = rp_db_sink_observer(sink);
-		}
-		if (rp_replay_file(argv[i], &opt, &res, &err) < 0) {
-			rp_db_sink_abort(sink);
-			status = cli_report(&err);
-			continue;
-		}
-		if (sink) {
-			int64_t run = rp_db_sink_commit(sink, &res, &err);
-
-			if (run < 0) {
-				status = cli_report(&err);
-				continue;
-			}
-			fprintf(stderr, "pagereplay: run %lld written to '%s'\n", (long long)run, db_path);
-		}
-		if (json)
-			print_json(argv[i], &res);
-		else
-			print_text(argv[i], &res);
-		if (verbose && !json)
-			print_first(&res);
+		if (st != EXIT_OK)
+			status = st;
 	}
 	return status;
 }

@@ -110,7 +110,9 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 	hints->freed = calloc(h->nr_zones ? h->nr_zones : 1, sizeof(*hints->freed));
 	for (uint32_t z = 0; hints->freed && z < h->nr_zones; z++)
 		hints->freed[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
-	while ((got = prt_reader_next(r, &ev, NULL)) > 0)
+	/* a synthetic trace's header holds the exact types its stand-in
+	 * kernel started from: nothing to learn, and events would mislead */
+	while (h->source != PRT_SOURCE_SYNTH && (got = prt_reader_next(r, &ev, NULL)) > 0)
 		learn(hints, h, &ev);
 	prt_reader_close(r);
 	return 0;	/* damage is reported by the main pass */

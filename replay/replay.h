@@ -27,7 +27,9 @@
 	X(both_failed, "both failed") \
 	X(state_desync, "kernel used a page the model believed not free") \
 	X(lost_events, "inside a lost-event window") \
+	X(untraced_alloc, "blocks above it on the pcp list went to an untraced allocation") \
 	X(unknown_state, "the model could not know the page's state") \
+	X(unknown_order, "the free list's order at capture start decided") \
 	X(invalid_event, "pfn outside every zone or order out of range")
 
 #define RP_CLASS_ENUM(name, desc) RP_##name,
@@ -74,10 +76,16 @@ struct rp_observer {
 	uint64_t sample_every;
 };
 
+enum rp_mode { RP_MODE_LOCKSTEP, RP_MODE_FREE };
+
 struct rp_options {
 	int profile;		/* enum pa_profile, or -1: from the trace's release */
+	enum rp_mode mode;	/* rp_replay_file: lock-step; rp_freerun_file: free */
 	bool paranoid;		/* check the model's invariants after every event */
 	const struct rp_observer *observer;	/* may be NULL */
+	/* every 2^20 events and at the end, if set (a progress bar) */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
 };
 
 /* One classified allocation, kept for the first few of each class. */
@@ -92,6 +100,19 @@ struct rp_divergence {
 };
 
 #define RP_FIRST 8
+#define RP_MAX_ZONES 16
+#define RP_TOP_GFP 64
+
+/* Allocations and how many agreed exactly, for one value of a breakdown. */
+struct rp_tally {
+	uint64_t allocations, exact;
+};
+
+/* Per raw gfp mask: the first RP_TOP_GFP distinct masks of the trace. */
+struct rp_gfp_tally {
+	uint64_t gfp;
+	struct rp_tally t;
+};
 
 struct rp_result {
 	struct rp_divergence first[RP_NR_CLASSES][RP_FIRST];
@@ -99,13 +120,77 @@ struct rp_result {
 	uint64_t events, allocations;
 	uint64_t classes[RP_NR_CLASSES];
 	uint64_t by_order[RP_MAX_ORDERS][2];	/* [order][0 allocations, 1 exact] */
+	struct rp_tally by_mt[PA_NR_MIGRATETYPES + 1];	/* last: unknown */
+	struct rp_tally by_zone[RP_MAX_ZONES + 1];	/* kernel's zone; last: failed */
+	struct rp_gfp_tally by_gfp[RP_TOP_GFP];
+	uint32_t nr_gfp;
+	uint64_t gfp_other;		/* allocations of masks past RP_TOP_GFP */
+	uint32_t nr_zones;
+	int8_t zone_type[RP_MAX_ZONES];	/* enum pa_zone_type of by_zone[i] */
 	uint64_t refills, refills_agree, drains, drains_agree;
+	uint64_t remote_drains;		/* drained from another cpu's lists */
+	uint64_t drains_unknown;	/* of pages on a pcp list since before capture */
+	uint64_t refills_unknown;	/* decided by a list order the trace never showed */
+	uint64_t pageblocks_retyped;	/* initial pageblock types the trace ruled out */
+	uint64_t free_blocks_dropped;	/* blocks the kernel's lists proved not free */
+	uint64_t untraced_blocks;	/* taken from pcp lists with no mm_page_alloc */
+	uint64_t zone_agree;		/* model's zone = kernel's, or both failed */
+	uint64_t isolated_pages;	/* taken by compaction's free scanner */
+	uint64_t isolate_mismatch;	/* isolation events the model could not match */
 	uint64_t frees, free_desync, extfrag;
+	uint64_t extfrag_agree;		/* model fell back the same way (mt, order, claim) */
+	uint64_t extfrag_pfn_agree;	/* ... and to the same block */
 	double seconds;
 	uint64_t paranoid_event;	/* event index of the first violation */
 };
 
+/* Count one classified allocation into the breakdowns (replay/tally.c). */
+void rp_tally_allocation(struct rp_result *res, uint64_t gfp, int migratetype, int kernel_zone,
+			 bool exact);
+
 int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_result *res,
 		   struct pr_error *err);
+
+/*
+ * Free-run (replay/freerun.c): the model serves the trace's requests with
+ * its own choices and does its own pcp refills and drains; the kernel's are
+ * only counted. Frees follow the kernel's pfn to the block the model handed
+ * out for it; pages allocated before the capture are freed at their pfn.
+ * The classes compare the model's block with the kernel's as in lock-step,
+ * but the states drift apart: they measure how alike, not how right.
+ */
+
+/* One zone at the end: the model, and the kernel's last checkpoint (-1: none). */
+struct rp_zone_end {
+	int trace_zone;			/* index into the header's zones */
+	int node;
+	char name[32];			/* "Normal", ... */
+	uint64_t model_free_pages;	/* buddy, without pcp: as zoneinfo counts */
+	uint64_t model_pcp_pages;
+	int model_largest_order;	/* -1: nothing free */
+	int model_unusable;		/* unusable index at the pageblock order, 0..1000 */
+	int64_t kernel_free_pages;
+	int kernel_largest_order;
+	int kernel_unusable;		/* from buddyinfo; -1: no checkpoint */
+};
+
+struct rp_free_result {
+	struct rp_result r;		/* classes, allocations, kernel refills/drains/extfrag */
+	uint64_t kernel_failures, model_failures;
+	uint64_t kernel_owner_changes;		/* extfrag events with change_ownership */
+	uint64_t model_fallbacks, model_owner_changes;
+	uint64_t frees_routed;		/* to the model's block for the kernel's */
+	uint64_t frees_same_pfn;	/* pre-capture pages, freed at their pfn */
+	uint64_t frees_model_failed;	/* the model had failed that allocation */
+	uint64_t frees_conflict;	/* pre-capture pfn the model had handed out: skipped */
+	uint64_t frees_invalid;		/* pfn outside every zone, bad order or cpu */
+	uint64_t returned;		/* model blocks freed at once: the kernel failed */
+	uint32_t nr_zones;
+	struct rp_zone_end zones[RP_MAX_ZONES];
+	int64_t checkpoint_seq;		/* -1: the trace has none */
+};
+
+int rp_freerun_file(const char *path, const struct rp_options *opt, struct rp_free_result *res,
+		    struct pr_error *err);
 
 #endif

@@ -20,6 +20,8 @@ struct rp_db_sink {
 	struct db_class classes[RP_NR_CLASSES];
 	unsigned nr_orders, pageblock_order;
 	struct an_extfrag_counts extfrag;
+	struct an_extfrag_counts model_extfrag;	/* free-run: the model's own fallbacks */
+	const char *mode;
 	/* The database indexes zones as the trace does; the model drops
 	 * unpopulated ones. */
 	int trace_zone[64];		/* model zone -> trace zone */
@@ -38,7 +40,7 @@ static int begin(void *ctx, const struct prt_header *h, uint64_t file_bytes, uin
 	struct rp_db_sink *s = ctx;
 	struct db_trace_ident ident = { .header = h, .path = s->trace_path,
 					.file_bytes = file_bytes, .nr_events = nr_events };
-	struct db_run_opts opts = { .model = pa_profile_name(profile), .mode = "lockstep",
+	struct db_run_opts opts = { .model = pa_profile_name(profile), .mode = s->mode,
 				    .options = s->options, .nr_classes = RP_NR_CLASSES,
 				    .classes = s->classes };
 
@@ -63,6 +65,9 @@ static int allocation(void *ctx, const struct rp_allocation *a, struct pr_error 
 
 	if (an_divagg_add(s->agg, &key, 1, err) < 0)
 		return -1;
+	if (strcmp(s->mode, "free") == 0 && a->pred->success && a->pred->fallback_mt >= 0)
+		an_extfrag_add(&s->model_extfrag, a->pred->fallback_order, s->pageblock_order,
+			       a->pred->migratetype, a->pred->fallback_mt, a->pred->change_ownership);
 	if (a->cls == RP_exact_pfn || a->cls == RP_both_failed)
 		return 0;
 	return db_add_divergence(s->run, &(struct db_divergence){
@@ -141,6 +146,7 @@ struct rp_db_sink *rp_db_sink_open(const char *db_path, const char *trace_path,
 	}
 	s->trace_path = trace_path;
 	s->options = options;
+	s->mode = "lockstep";
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		s->classes[c] = (struct db_class){ rp_class_name(c),
 						   c == RP_exact_pfn || c == RP_both_failed };
@@ -155,6 +161,11 @@ struct rp_db_sink *rp_db_sink_open(const char *db_path, const char *trace_path,
 		return NULL;
 	}
 	return s;
+}
+
+void rp_db_sink_set_mode(struct rp_db_sink *s, const char *mode)
+{
+	s->mode = mode;
 }
 
 const struct rp_observer *rp_db_sink_observer(struct rp_db_sink *s)
@@ -172,9 +183,12 @@ int64_t rp_db_sink_commit(struct rp_db_sink *s, const struct rp_result *res, str
 		.elapsed_s = res->seconds,
 	};
 	int64_t id = -1;
+	bool free_run = strcmp(s->mode, "free") == 0;
 
+	sum.model_fallbacks = s->model_extfrag.fallbacks;
 	if (s->run && db_add_agreement(s->run, s->agg, err) == 0 &&
 	    db_add_extfrag(s->run, "kernel", &s->extfrag, err) == 0 &&
+	    (!free_run || db_add_extfrag(s->run, "model", &s->model_extfrag, err) == 0) &&
 	    db_set_run_summary(s->run, &sum, err) == 0) {
 		id = db_run_id(s->run);
 		if (db_run_commit(s->run, err) < 0)

@@ -20,6 +20,8 @@ struct rp_db_sink;
 struct rp_db_sink *rp_db_sink_open(const char *db_path, const char *trace_path,
 				   const char *options, uint64_t sample_every,
 				   struct pr_error *err);
+/* "lockstep" (default) or "free": free-run also keeps the model's fallbacks. */
+void rp_db_sink_set_mode(struct rp_db_sink *s, const char *mode);
 /* The observer to put in rp_options. */
 const struct rp_observer *rp_db_sink_observer(struct rp_db_sink *s);
 /* Agreement, summary, commit; frees the sink. Returns the run id or -1. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture/gfp_format.h"
+#include "capture/procfs.h"
 #include "capture/prt.h"
 
 #define SKIP_UNLESS_LIVE() \
@@ -140,6 +141,43 @@ static void test_capture_workload(void **state)
 	assert_true(allocs_by(out, "head") >= 16384);
 	assert_int_equal(leftover_instances(), 0);
 	run_result_free(&r);
+}
+
+/* --shrink-pcp trims the per-cpu lists, says so in the header, and puts
+ * vm.percpu_pagelist_high_fraction back as it was. */
+static void test_shrink_pcp(void **state)
+{
+	const char *out = scratch_path("shrunk.prt");
+	char *before = NULL, *after = NULL;
+	struct run_result r;
+	unsigned long long pcp_before = 0, pcp_after = ~0ULL;
+	const char *setting;
+
+	(void)state;
+	SKIP_UNLESS_LIVE();
+	before = procfs_read("/proc/sys/vm/percpu_pagelist_high_fraction", NULL, NULL);
+	assert_non_null(before);
+	r = run_pagereplay("capture", "--shrink-pcp", "-o", out, "--duration", "0.3", NULL);
+	if (r.status != 0)
+		fail_msg("capture failed: %s", r.err);
+	assert_non_null(strstr(r.out, "pcp lists shrunk from "));
+	run_result_free(&r);
+	after = procfs_read("/proc/sys/vm/percpu_pagelist_high_fraction", NULL, NULL);
+	assert_non_null(after);
+	assert_string_equal(before, after);
+	r = run_pagereplay("info", out, NULL);
+	assert_int_equal(r.status, 0);
+	setting = strstr(r.out, "capture.pcp_shrink");
+	assert_non_null(setting);
+	assert_int_equal(sscanf(setting, "capture.pcp_shrink before=%llu after=%llu", &pcp_before,
+				&pcp_after), 2);
+	/* each list ends at most at high = 4 * batch (252 here) plus what the
+	 * host freed meanwhile; never more than it started with plus that */
+	assert_true(pcp_after <= pcp_before + 4096);
+	assert_non_null(strstr(r.out, "pcp at start Normal"));
+	run_result_free(&r);
+	free(before);
+	free(after);
 }
 
 static void test_sigint_mid_capture(void **state)
@@ -334,6 +372,7 @@ static void test_bundled_traces_are_sane(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shrink_pcp),
 		cmocka_unit_test(test_cli_errors),
 		cmocka_unit_test(test_info_cli),
 		cmocka_unit_test(test_bundled_traces_are_sane),

@@ -24,3 +24,11 @@ if [ "$(id -u)" = 0 ] && command -v perf >/dev/null && command -v stress-ng >/de
 else
 	echo "bench: perf kmem peer skipped: needs root, perf and stress-ng" >&2
 fi
+
+# Free-run replay speed on the same trace (the model makes its own choices).
+best=0
+for i in 1 2 3; do
+	v=$($bin replay --mode free --json "$trace" | sed -n 's/.*"events_per_s":\([0-9]*\).*/\1/p')
+	[ "${v:-0}" -gt "$best" ] && best=$v
+done
+echo "bench replay_free_events_per_s $best events/s"

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Free pages taken off the buddy lists with no allocation event: the
+ * compaction free scanner (__isolate_free_page). Its pages become migration
+ * targets or come back through __free_pages, which is traced.
+ */
+#include "allocator/model.h"
+#include "allocator/types.h"
+
+int pa_isolate_free(struct pa_model *m, uint64_t pfn)
+{
+	struct pa_zone *z = zone_of(m, pfn);
+	struct pa_page *p;
+	unsigned order;
+	int mt;
+
+	if (!z)
+		return -1;
+	p = zpage(z, pfn);
+	if (pg_state(p) != PG_BUDDY)
+		return -1;
+	order = pg_order(p);
+	mt = (int)pg_lmt(p);
+	buddy_del(m, z, pfn);
+	mark_alloc(m, z, pfn, order, PA_MT_MOVABLE);
+	/* a block of at least half a pageblock makes its pageblocks movable,
+	 * unless they are isolated or reserved */
+	if (order + 1 >= m->pb_order && mt != PA_MT_ISOLATE && mt != PA_MT_HIGHATOMIC &&
+	    mt != PA_MT_CMA && mt != PA_MT_MOVABLE)
+		for (uint64_t q = pfn; q < pfn + ((uint64_t)1 << order); q += (uint64_t)1 << m->pb_order)
+			pa_model_set_pageblock_mt(m, q, PA_MT_MOVABLE);
+	return (int)order;
+}
+
+uint64_t pa_fast_isolate_pick(const struct pa_model *m, int zone, unsigned order,
+			      uint64_t min_pfn, uint64_t low_pfn, unsigned limit)
+{
+	const struct pa_zone *z;
+	uint64_t high = PA_PFN_NONE;
+	unsigned scanned = 0;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders)
+		return PA_PFN_NONE;
+	z = &m->zones[zone];
+	/* the movable list, walked from its tail as list_for_each_entry_reverse */
+	for (uint32_t off = z->free[order][PA_MT_MOVABLE].tail; off != PA_NIL;
+	     off = z->pages[off].prev) {
+		uint64_t pfn = z->start + off;
+
+		scanned++;
+		if (pfn >= low_pfn)
+			return pfn;
+		if (pfn >= min_pfn && (high == PA_PFN_NONE || pfn > high)) {
+			high = pfn;
+			limit >>= 1;
+		}
+		if (scanned >= limit)
+			break;
+	}
+	return high;
+}
+
+/* move_freelist_head: the entries in front of pfn go to the tail, in order,
+ * so the next search starts where this one stopped. */
+static void rotate_to_head(struct pa_zone *z, struct pa_list *l, uint64_t pfn)
+{
+	while (l->head != PA_NIL && z->start + l->head != pfn) {
+		uint64_t first = z->start + l->head;
+
+		list_unlink(z, l, first);
+		list_add_tail(z, l, first);
+	}
+}
+
+uint64_t pa_fast_isolate(struct pa_model *m, int zone, unsigned order, uint64_t min_pfn,
+			 uint64_t low_pfn, unsigned limit)
+{
+	uint64_t pfn = pa_fast_isolate_pick(m, zone, order, min_pfn, low_pfn, limit);
+
+	if (pfn == PA_PFN_NONE)
+		return PA_PFN_NONE;
+	rotate_to_head(&m->zones[zone], &m->zones[zone].free[order][PA_MT_MOVABLE], pfn);
+	return pa_isolate_free(m, pfn) < 0 ? PA_PFN_NONE : pfn;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* Read-only questions replay asks about single blocks. */
+#include "allocator/model.h"
+#include "allocator/types.h"
+
+uint64_t pa_free_block_of(const struct pa_model *m, uint64_t pfn, unsigned *order)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+	int64_t h;
+
+	if (!z)
+		return PA_PFN_NONE;
+	h = enclosing_free(m, z, pfn, 0);
+	if (h < 0 || pg_state(zpage(z, (uint64_t)h)) != PG_BUDDY)
+		return PA_PFN_NONE;
+	if (order)
+		*order = pg_order(zpage(z, (uint64_t)h));
+	return (uint64_t)h;
+}
+
+int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned max,
+		 unsigned *list)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+	const struct pa_page *p;
+	int depth = 0;
+
+	if (!z)
+		return -1;
+	p = zpage(z, pfn);
+	if (pg_state(p) != PG_PCP || pg_cpu(p) != cpu)
+		return -1;
+	if (list)
+		*list = (unsigned)z->idx * PA_MAX_PCP_LISTS + pg_pindex(p);
+	for (uint32_t prev = p->prev; prev != PA_NIL; prev = z->pages[prev].prev)
+		if ((unsigned)++depth > max)
+			return -1;
+	return depth;
+}
+
+int pa_pcp_owner(const struct pa_model *m, uint64_t pfn)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+	const struct pa_page *p;
+
+	if (!z)
+		return -1;
+	p = zpage(z, pfn);
+	return pg_state(p) == PG_PCP ? (int)pg_cpu(p) : -1;
+}
+
+bool pa_page_unknown(const struct pa_model *m, uint64_t pfn)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+
+	return z && pg_state(zpage(z, pfn)) == PG_UNKNOWN;
+}

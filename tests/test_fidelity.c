@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fidelity regression (issue 7, docs/fidelity.md): lock-step replay of the
+ * bundled traces, captured on this project's test host with
+ * scripts/workloads/, must not fall below the agreement reached. Replay is
+ * deterministic, so each floor is the figure reached rounded down; raise
+ * them when the model improves.
+ */
+#include "tests/lib/harness.h"
+
+#include <stdio.h>
+
+#include "replay/replay.h"
+
+struct floors {
+	const char *trace;
+	double exact, exact_known, known_share, zone, outcome, refill_known, drain;
+};
+
+static const struct floors reached[] = {
+	/* trace                 exact   known   share   zone    outcome refill  drain */
+	{ "traces/vm-heavy.prt",   0.9992, 0.9999, 0.9992, 1.0,    1.0,    0.9999, -1 },
+	{ "traces/page-cache.prt", 0.9872, 0.9971, 0.9899, 0.9997, 0.9997, 0.917,  0.911 },
+	{ "traces/mixed.prt",      0.9958, 0.9997, 0.9960, 1.0,    1.0,    0.9998, 0.999 },
+};
+
+static double frac(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 1.0;
+}
+
+static void at_least(const char *trace, const char *what, double got, double floor)
+{
+	if (floor >= 0 && got < floor)
+		fail_msg("%s: %s %.4f fell below %.4f", trace, what, got, floor);
+}
+
+static void test_agreement_does_not_regress(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(reached) / sizeof(reached[0]); i++) {
+		const struct floors *f = &reached[i];
+		struct rp_options opt = { .profile = -1 };
+		struct pr_error err = { 0 };
+		struct rp_result r;
+		uint64_t known;
+
+		if (rp_replay_file(project_path(f->trace), &opt, &r, &err) < 0)
+			fail_msg("%s", err.msg);
+		known = r.allocations - r.classes[RP_unknown_state] - r.classes[RP_unknown_order] -
+			r.classes[RP_untraced_alloc] - r.classes[RP_lost_events] -
+			r.classes[RP_invalid_event];
+		at_least(f->trace, "exact pfn", frac(r.classes[RP_exact_pfn], r.allocations), f->exact);
+		at_least(f->trace, "exact pfn (known)", frac(r.classes[RP_exact_pfn], known),
+			 f->exact_known);
+		at_least(f->trace, "known share", frac(known, r.allocations), f->known_share);
+		at_least(f->trace, "zone", frac(r.zone_agree, r.allocations), f->zone);
+		at_least(f->trace, "outcome",
+			 frac(r.allocations - r.classes[RP_model_failed] - r.classes[RP_kernel_failed],
+			      r.allocations), f->outcome);
+		at_least(f->trace, "pcp refill (known)",
+			 frac(r.refills_agree, r.refills - r.refills_unknown), f->refill_known);
+		at_least(f->trace, "pcp drain (known)",
+			 frac(r.drains_agree, r.drains - r.drains_unknown), f->drain);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_agreement_does_not_regress),
+	};
+
+	return cmocka_run_group_tests_name("fidelity", tests, NULL, NULL);
+}

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What lock-step replay infers from the events around what no tracepoint
+ * shows (docs/fidelity.md): the initial free lists' order, pages taken by
+ * untraced bulk allocations, pageblock types capture guessed wrong. Each
+ * test fails without its rule: the allocation would be counted a divergence.
+ */
+#include "tests/lib/harness.h"
+#include "tests/lib/prt_sample.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay/replay.h"
+
+#define MOVABLE_GFP 0x10004aULL		/* HARDWALL|IO|MOVABLE|HIGHMEM */
+#define ZONE_START 0x100000ULL
+
+/* One Normal zone of 4096 pages at 0x100000, every pageblock movable, the
+ * given free blocks (order, pfn) at capture start. */
+static void header_with_free(struct prt_header *h, const struct prt_free_block *fb, unsigned n)
+{
+	sample_header(h);
+	free(h->zones[0].pcp);
+	h->nr_zones = 1;
+	h->zones[0] = h->zones[1];
+	h->zones[0].spanned = h->zones[0].present = h->zones[0].managed = 4096;
+	h->zones[0].wmark_min = h->zones[0].wmark_low = h->zones[0].wmark_high = 0;
+	h->zones[0].lowmem_reserve[2] = 0;
+	free(h->pageblock_mt[1]);
+	h->pageblock_mt[1] = NULL;
+	memset(h->pageblock_mt[0], 1, 4096 / 512);
+	free(h->free_blocks);
+	h->free_blocks = calloc(n, sizeof(*fb));
+	memcpy(h->free_blocks, fb, n * sizeof(*fb));
+	h->nr_free_blocks = n;
+	free(h->gfp_flags);
+	h->nr_gfp_flags = 4;
+	h->gfp_flags = calloc(4, sizeof(*h->gfp_flags));
+	h->gfp_flags[0] = (struct prt_flag){ "__GFP_HIGHMEM", 0x2 };
+	h->gfp_flags[1] = (struct prt_flag){ "__GFP_MOVABLE", 0x8 };
+	h->gfp_flags[2] = (struct prt_flag){ "__GFP_IO", 0x40 };
+	h->gfp_flags[3] = (struct prt_flag){ "__GFP_HARDWALL", 0x100000 };
+	h->initial.nr_zones = 1;
+}
+
+static void add(struct prt_writer *w, uint8_t type, uint64_t pfn, unsigned order, uint64_t arg0)
+{
+	static uint64_t ts;
+	struct prt_event ev = { .ts_ns = ++ts, .type = type, .pfn = pfn, .order = (uint8_t)order,
+				.gfp = type == PRT_EV_ALLOC ? MOVABLE_GFP : 0, .migratetype = 1 };
+
+	ev.arg[0] = arg0;
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+}
+
+static void replay(const char *path, struct rp_result *r)
+{
+	struct rp_options opt = { .profile = -1, .paranoid = true };
+	struct pr_error err = { 0 };
+
+	if (rp_replay_file(path, &opt, r, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* Two order-4 blocks free at start: which is first on the order-4 list the
+ * trace never said. The kernel's choice of the other is unknown_order. */
+static void test_initial_list_order_is_unknown(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 4, 1 }, { ZONE_START + 0x400, 4, 1 } };
+	const char *path = scratch_path("order.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 2);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	/* order 4 is not cached on pcp lists: straight from the buddy lists */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x400, 4, 0);
+	add(w, PRT_EV_ALLOC, ZONE_START, 4, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.allocations, 2);
+	/* whichever block the model guessed first, one allocation took a block
+	 * the model had to guess about; the second had a single candidate */
+	assert_int_equal(r.classes[RP_exact_pfn] + r.classes[RP_unknown_order], 2);
+	assert_int_equal(r.classes[RP_exact_pfn], 2 - r.classes[RP_unknown_order]);
+	assert_int_equal(r.classes[RP_same_zone] + r.classes[RP_same_pageblock], 0);
+}
+
+/* A refill puts four pages on cpu 0's pcp list; two leave it with no
+ * mm_page_alloc (alloc_pages_bulk); the kernel's next allocation is the
+ * third page. The model drops the two and agrees from then on. */
+static void test_untraced_bulk_allocation(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("bulk.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (uint64_t i = 0; i < 4; i++)	/* rmqueue_bulk adds at the list tail */
+		add(w, PRT_EV_ZONE_LOCKED, ZONE_START + i, 0, 1);
+	add(w, PRT_EV_ALLOC, ZONE_START + 2, 0, 0);
+	add(w, PRT_EV_ALLOC, ZONE_START + 3, 0, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.refills, 4);
+	assert_int_equal(r.refills_agree, 4);
+	assert_int_equal(r.classes[RP_untraced_alloc], 1);
+	assert_int_equal(r.untraced_blocks, 2);
+	/* without the rule the model would still offer ZONE_START here */
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.first[RP_exact_pfn][0].kernel_pfn, ZONE_START + 3);
+}
+
+/*
+ * One order-0 page free at start, in a pageblock capture called movable.
+ * A free puts an order-4 block on the buddy lists; then the kernel refills a
+ * movable order-0 page from that order-4 block: its movable order-0 list was
+ * empty, so the initial page's pageblock is not movable. The model retypes it
+ * and its refill choice becomes the kernel's.
+ */
+static void test_pageblock_type_ruled_out(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1 } };
+	const char *path = scratch_path("retype.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_FREE, ZONE_START + 0x400, 4, 0);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x400, 0, 1);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.refills, 1);
+	assert_int_equal(r.pageblocks_retyped, 1);
+	assert_int_equal(r.refills_agree, 1);
+	assert_int_equal(r.refills_unknown, 0);
+}
+
+/*
+ * Every pageblock unmovable, one free order-10 block: a movable order-0
+ * refill must fall back to it, claiming the whole block (it spans its
+ * pageblocks), as mm_page_alloc_extfrag reports. A report that says the
+ * kernel did not claim it does not agree.
+ */
+static void test_fallback_compared_with_extfrag(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 0 } };
+	const char *path = scratch_path("extfrag.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event ev = { .type = PRT_EV_EXTFRAG, .pfn = ZONE_START, .order = 0,
+				.migratetype = 1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	memset(h.pageblock_mt[0], 0, 4096 / 512);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	ev.ts_ns = 1;
+	ev.arg[0] = 10;		/* fallback_order */
+	ev.arg[1] = 0;		/* fallback_migratetype: unmovable */
+	ev.arg[2] = 1;		/* change_ownership */
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	ev.ts_ns = 2;
+	ev.arg[2] = 0;		/* the same fallback, told as a steal */
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.extfrag, 2);
+	assert_int_equal(r.extfrag_agree, 1);
+	assert_int_equal(r.extfrag_pfn_agree, 1);
+}
+
+/*
+ * Compaction's fast free scanner: mm_compaction_fast_isolate_freepages says
+ * (min_pfn, free_pfn) and 8 pages taken. Walking the movable order-3 list
+ * from its tail, the kernel takes the first block at or above low_pfn =
+ * pageblock of free_pfn - (free_pfn - min_pfn) / 2 = 0x100c00: the block at
+ * 0x100e00, not the one at 0x100000. The next order-3 allocation can then
+ * only be 0x100000.
+ */
+static void test_fast_free_scanner(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 3, 1 }, { ZONE_START + 0xe00, 3, 1 } };
+	const char *path = scratch_path("fastiso.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event ev = { .ts_ns = 1, .type = PRT_EV_COMPACT_ISOLATE_FREE,
+				.pfn = PRT_PFN_NONE, .migratetype = -1 };
+
+	(void)state;
+	header_with_free(&h, fb, 2);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	ev.arg[0] = ZONE_START + 0x800;		/* min_pfn */
+	ev.arg[1] = ZONE_START + 0x1000;	/* free_pfn */
+	ev.arg[2] = 1;				/* nr_scanned */
+	ev.arg[3] = 8;				/* nr_taken */
+	ev.arg[4] = 1;				/* the fast variant */
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	add(w, PRT_EV_ALLOC, ZONE_START, 3, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.isolated_pages, 8);
+	assert_int_equal(r.isolate_mismatch, 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/* drain_all_pages drains cpu 0's lists from cpu 1: the event is on cpu 1,
+ * the block leaves cpu 0's list, from its tail (free_pcppages_bulk). */
+static void test_remote_drain(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("remote.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event ev = { .ts_ns = 100, .type = PRT_EV_PCPU_DRAIN, .pfn = ZONE_START + 1,
+				.cpu = 1, .migratetype = 1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 0, 1);		/* cpu 0 */
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 1, 0, 1);	/* its tail */
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.drains, 1);
+	assert_int_equal(r.remote_drains, 1);
+	assert_int_equal(r.drains_agree, 1);
+}
+
+/* A LOST record on cpu 0: the allocations there that diverge are explained
+ * by the window until one agrees exactly; after that a divergence counts. */
+static void test_lost_event_window(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("lost.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event lost = { .ts_ns = 0, .type = PRT_EV_LOST, .pfn = PRT_PFN_NONE,
+				  .migratetype = -1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	lost.arg[0] = 100;
+	assert_int_equal(prt_writer_add(w, &lost, NULL), 0);
+	/* order 4 comes from the buddy lists. Taking 0x100200 out of the
+	 * order-10 block leaves 0x100210 (order 4) at the head of the order-4
+	 * list; taking 0x100280 out of its order-7 remainder puts 0x100290 in
+	 * front of it (expand adds at the head) */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x200, 4, 0);		/* lost window */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x280, 4, 0);		/* still (model: 0x210) */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x290, 4, 0);		/* exact: closes it */
+	add(w, PRT_EV_ALLOC, ZONE_START + 0x300, 4, 0);		/* counts (model: 0x210) */
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.allocations, 4);
+	assert_int_equal(r.classes[RP_lost_events], 2);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.classes[RP_lost_events] + r.classes[RP_exact_pfn] +
+			 r.classes[RP_same_pageblock] + r.classes[RP_same_zone], 4);
+}
+
+/*
+ * The kernel checks the watermark, then refills the order-9 pcp list, then
+ * traces the allocation: the refill's mm_page_alloc_zone_locked comes first
+ * in the trace. 1024 free pages, watermarks at 400: before the refill the
+ * order-9 check passes (1024 - 511 > 400); after it, 512 - 511 would not.
+ */
+static void test_watermark_before_refill(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("wmrefill.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	h.zones[0].wmark_min = h.zones[0].wmark_low = h.zones[0].wmark_high = 400;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 9, 1);
+	add(w, PRT_EV_ALLOC, ZONE_START, 9, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.classes[RP_model_failed], 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
+ * A refill takes 0x100000 out of the order-10 block: the remainders
+ * 0x100001 (order 0), 0x100002 (1), ... 0x100200 (9) go to the lists.
+ * The next refill takes 0x100200 from the order-9 remainder, so the
+ * kernel's movable lists of orders 0..8 were empty: the settled remainders
+ * the model holds there are not free in the kernel. Orders 0..7 are let go;
+ * an order-8 block (half a pageblock) is kept, so the choice still differs.
+ */
+static void test_settled_blocks_proved_not_free(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("dropped.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 0, 1);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x200, 0, 1);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.refills, 2);
+	assert_int_equal(r.refills_agree, 1);
+	assert_int_equal(r.free_blocks_dropped, 8);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_initial_list_order_is_unknown),
+		cmocka_unit_test(test_untraced_bulk_allocation),
+		cmocka_unit_test(test_pageblock_type_ruled_out),
+		cmocka_unit_test(test_fallback_compared_with_extfrag),
+		cmocka_unit_test(test_fast_free_scanner),
+		cmocka_unit_test(test_remote_drain),
+		cmocka_unit_test(test_lost_event_window),
+		cmocka_unit_test(test_watermark_before_refill),
+		cmocka_unit_test(test_settled_blocks_proved_not_free),
+	};
+
+	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
+
+	scratch_cleanup();
+	return failed;
+}
