@@ -8,6 +8,7 @@
 #include "tests/lib/harness.h"
 #include "tests/lib/prt_sample.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -347,6 +348,87 @@ static void test_settled_blocks_proved_not_free(void **state)
 	assert_int_equal(r.free_blocks_dropped, 8);
 }
 
+/*
+ * Two nodes: node 0 has DMA32 at 0x10000 and Normal at 0x100000, node 1
+ * Normal at 0x200000, 4096 pages each, all free as order-10 blocks. cpu 0
+ * is on node 0. Order-4 movable requests come from the buddy lists, so the
+ * model's choice is the head of the order-4 list (after the first split, a
+ * settled remainder). Watermarks at 3500 pages fail an order-10 request
+ * (4096 - 16 * 3 - 1023 free pages to count) in every zone.
+ */
+static void two_node_header(struct prt_header *h)
+{
+	static const uint64_t start[3] = { 0x10000, 0x100000, 0x200000 };
+	static const uint8_t type[3] = { 1, 2, 2 };
+
+	sample_header(h);
+	for (uint32_t z = 0; z < h->nr_zones; z++) {
+		free(h->zones[z].pcp);
+		free(h->pageblock_mt[z]);
+	}
+	free(h->zones);
+	free(h->pageblock_mt);
+	h->nr_zones = 3;
+	h->zones = calloc(3, sizeof(*h->zones));
+	h->pageblock_mt = calloc(3, sizeof(*h->pageblock_mt));
+	h->cpu_node[1] = 1;
+	for (int z = 0; z < 3; z++) {
+		struct prt_zone *zone = &h->zones[z];
+
+		zone->node = z == 2;
+		zone->zone_type = type[z];
+		snprintf(zone->name, sizeof(zone->name), "%s", z ? "Normal" : "DMA32");
+		zone->start_pfn = start[z];
+		zone->spanned = zone->present = zone->managed = zone->free_pages = 4096;
+		zone->wmark_min = zone->wmark_low = zone->wmark_high = 3500;
+		zone->nr_lowmem_reserve = 5;
+		zone->pcp = calloc(2, sizeof(*zone->pcp));
+		h->pageblock_mt[z] = malloc(8);
+		memset(h->pageblock_mt[z], 1, 8);
+	}
+	free(h->free_blocks);
+	h->nr_free_blocks = 12;
+	h->free_blocks = calloc(12, sizeof(*h->free_blocks));
+	for (int i = 0; i < 12; i++)
+		h->free_blocks[i] = (struct prt_free_block){ start[i / 4] + (uint64_t)(i % 4) * 1024, 10, 1 };
+	free(h->gfp_flags);
+	h->nr_gfp_flags = 4;
+	h->gfp_flags = calloc(4, sizeof(*h->gfp_flags));
+	h->gfp_flags[0] = (struct prt_flag){ "__GFP_HIGHMEM", 0x2 };
+	h->gfp_flags[1] = (struct prt_flag){ "__GFP_MOVABLE", 0x8 };
+	h->gfp_flags[2] = (struct prt_flag){ "__GFP_IO", 0x40 };
+	h->gfp_flags[3] = (struct prt_flag){ "__GFP_HARDWALL", 0x100000 };
+	h->initial.nr_zones = 0;
+}
+
+static void test_zone_node_and_failure_classes(void **state)
+{
+	const char *path = scratch_path("nodes.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	two_node_header(&h);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ALLOC, 0x100000, 4, 0);	/* exact: the Normal zone comes first */
+	add(w, PRT_EV_ALLOC, 0x100020, 4, 0);	/* model: 0x100010, same pageblock */
+	add(w, PRT_EV_ALLOC, 0x10000, 4, 0);	/* DMA32: other zone */
+	add(w, PRT_EV_ALLOC, 0x200000, 4, 0);	/* node 1: other node */
+	add(w, PRT_EV_ALLOC, 0x100400, 10, 0);	/* model: below the watermark everywhere */
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.allocations, 5);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.classes[RP_same_pageblock], 1);
+	assert_int_equal(r.classes[RP_other_zone], 1);
+	assert_int_equal(r.classes[RP_other_node], 1);
+	assert_int_equal(r.classes[RP_model_failed], 1);
+	assert_int_equal(r.zone_agree, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
 		cmocka_unit_test(test_settled_blocks_proved_not_free),
+		cmocka_unit_test(test_zone_node_and_failure_classes),
 	};
 
 	int failed = cmocka_run_group_tests_name("replay_inference", tests, NULL, NULL);
