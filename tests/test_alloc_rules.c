@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Single rules of the allocator model, each on a small hand-built zone with
+ * the expected pfns worked out by hand from mm/page_alloc.c (6.18 unless a
+ * test says otherwise): fallback details as mm_page_alloc_extfrag reports
+ * them, watermarks with lowmem_reserve across a zonelist, the highatomic
+ * reserve, and a pcp difference between kernel generations.
+ */
+#include "tests/test_alloc_util.h"
+
+/*
+ * Fallback zone: [0,128), orders 0..7, pageblock order 6 (64 pages, so the
+ * claim threshold 1 << (pageblock_order - 1) is 32 pages and
+ * should_try_claim_block accepts orders >= 3). Order-4 requests bypass the
+ * pcp lists (pcp_allowed_order: order <= 3 or the THP order, here 6), so
+ * pa_predict reports PA_PATH_FALLBACK itself. Watermarks are zero.
+ */
+static struct pa_model *fallback_zone(void)
+{
+	return small_model(PA_PROFILE_LINUX_6, 0, 128, 7, 6, 1, 8, 1);
+}
+
+static void expect_fallback(const struct pa_model *m, uint64_t pfn, unsigned fallback_order,
+			    bool claimed)
+{
+	struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_MOVABLE_, .order = 4 };
+	struct pa_prediction p;
+
+	assert_int_equal(pa_predict(m, &r, &p), 0);
+	assert_true(p.success);
+	assert_int_equal(p.pfn, pfn);
+	assert_int_equal(p.path, PA_PATH_FALLBACK);
+	assert_int_equal(p.migratetype, PA_MT_MOVABLE);
+	assert_int_equal(p.fallback_mt, PA_MT_UNMOVABLE);
+	assert_int_equal(p.fallback_order, fallback_order);
+	assert_int_equal(p.change_ownership, claimed);
+}
+
+static void commit_movable_o4(struct pa_model *m, uint64_t pfn)
+{
+	struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_MOVABLE_, .order = 4 };
+	struct pa_prediction p;
+
+	assert_int_equal(pa_alloc(m, &r, &p), 0);
+	assert_int_equal(p.pfn, pfn);
+	check_ok(m);
+}
+
+/*
+ * (a) Pageblock [0-63] UNMOVABLE and wholly free as one order-6 block;
+ * nothing else free. MOVABLE order 4: __rmqueue_smallest finds nothing,
+ * __rmqueue_claim scans from the top order down and finds the order-6
+ * UNMOVABLE block (fallbacks[MOVABLE] = RECLAIMABLE, UNMOVABLE).
+ * current_order 6 >= pageblock_order: try_to_claim_block retypes the range
+ * and expands with MOVABLE: pfn 0 handed out, [32-63] o5 and [16-31] o4 on
+ * the MOVABLE lists. extfrag: fallback_order 6, fallback_mt UNMOVABLE,
+ * change_ownership 1 (the pageblock now has the request's type).
+ */
+static void test_fallback_claims_whole_pageblock(void **state)
+{
+	struct pa_model *m = fallback_zone();
+	struct pa_zone_state before, after;
+
+	(void)state;
+	assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+	seed(m, 0, 6, PA_MT_UNMOVABLE);
+	check_ok(m);
+	expect_fallback(m, 0, 6, true);
+	pa_zone_state(m, 0, &before);
+	commit_movable_o4(m, 0);
+	pa_zone_state(m, 0, &after);
+	assert_int_equal(after.pageblocks[PA_MT_UNMOVABLE], before.pageblocks[PA_MT_UNMOVABLE] - 1);
+	assert_int_equal(after.pageblocks[PA_MT_MOVABLE], before.pageblocks[PA_MT_MOVABLE] + 1);
+	assert_int_equal(after.free_blocks[5][PA_MT_MOVABLE], 1);
+	assert_int_equal(after.free_blocks[4][PA_MT_MOVABLE], 1);
+	assert_int_equal(after.free_blocks[6][PA_MT_UNMOVABLE], 0);
+	pa_model_destroy(m);
+}
+
+/*
+ * Pageblock [0-63]: pages [16, 16 + nr_movable) allocated by MOVABLE
+ * requests (they stand for PageLRU pages), [0-15] free as one order-4
+ * block on the UNMOVABLE list, the rest allocated (not movable). The
+ * movable pages are put there while the block is MOVABLE, then the block
+ * is retyped UNMOVABLE before [0-15] is seeded.
+ */
+static struct pa_model *small_block_zone(unsigned nr_movable)
+{
+	static const struct { uint64_t pfn; unsigned order; } parts[] = {
+		{ 16, 3 }, { 24, 2 }, { 28, 1 }, { 30, 0 }, { 31, 0 },
+	};
+	struct pa_model *m = fallback_zone();
+	unsigned done = 0;
+
+	assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_MOVABLE), 0);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && done < nr_movable; i++) {
+		seed(m, parts[i].pfn, parts[i].order, PA_MT_MOVABLE);
+		assert_int_equal(pa_apply_alloc(m, 0, parts[i].pfn, parts[i].order, PA_MT_MOVABLE),
+				 PA_APPLY_FROM_BUDDY);
+		done += 1u << parts[i].order;
+	}
+	assert_int_equal(done, nr_movable);
+	assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+	seed(m, 0, 4, PA_MT_UNMOVABLE);
+	check_ok(m);
+	return m;
+}
+
+/*
+ * (b) 16 free + 15 movable = 31 < 32. Single node: the first pass has
+ * ALLOC_NOFRAGMENT (alloc_flags_nofragment on UMA), so __rmqueue_claim
+ * starts at pageblock_order and finds nothing, and stealing is not allowed;
+ * get_page_from_freelist retries without it. Then __rmqueue_claim reaches
+ * the order-4 UNMOVABLE block, try_to_claim_block counts free 16 +
+ * alike 15 (start type MOVABLE: alike = movable pages) < 32: no claim;
+ * order 3 is empty and order 2 is below pageblock_order / 2 (-2, stop).
+ * __rmqueue_steal takes [0-15] with the block's type: pfn 0, extfrag
+ * fallback_order 4, change_ownership 0, pageblock still UNMOVABLE.
+ */
+static void test_fallback_steals_below_threshold(void **state)
+{
+	struct pa_model *m = small_block_zone(15);
+	struct pa_zone_state before, after;
+
+	(void)state;
+	expect_fallback(m, 0, 4, false);
+	pa_zone_state(m, 0, &before);
+	commit_movable_o4(m, 0);
+	pa_zone_state(m, 0, &after);
+	assert_int_equal(after.pageblocks[PA_MT_UNMOVABLE], before.pageblocks[PA_MT_UNMOVABLE]);
+	assert_int_equal(after.free_blocks[4][PA_MT_UNMOVABLE], 0);
+	pa_model_destroy(m);
+}
+
+/*
+ * (c) The same with [31] also allocated as MOVABLE: free 16 + alike 16 =
+ * 32 >= 32, so try_to_claim_block moves [0-15] to the MOVABLE list,
+ * retypes the pageblock and __rmqueue_smallest(MOVABLE) takes pfn 0.
+ * extfrag: fallback_order 4 (current_order), change_ownership 1.
+ */
+static void test_fallback_claims_at_threshold(void **state)
+{
+	struct pa_model *m = small_block_zone(16);
+	struct pa_zone_state before, after;
+
+	(void)state;
+	expect_fallback(m, 0, 4, true);
+	pa_zone_state(m, 0, &before);
+	commit_movable_o4(m, 0);
+	pa_zone_state(m, 0, &after);
+	assert_int_equal(after.pageblocks[PA_MT_UNMOVABLE], before.pageblocks[PA_MT_UNMOVABLE] - 1);
+	assert_int_equal(after.pageblocks[PA_MT_MOVABLE], before.pageblocks[PA_MT_MOVABLE] + 1);
+	pa_model_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fallback_claims_whole_pageblock),
+		cmocka_unit_test(test_fallback_steals_below_threshold),
+		cmocka_unit_test(test_fallback_claims_at_threshold),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
