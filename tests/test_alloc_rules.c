@@ -153,12 +153,143 @@ static void test_fallback_claims_at_threshold(void **state)
 	pa_model_destroy(m);
 }
 
+/*
+ * Node 0 with DMA32 [0,64) and Normal [64,128), cpu 0 on node 0. DMA32:
+ * min/low/high 4/8/12, lowmem_reserve[NORMAL] 16; its pageblocks are
+ * UNMOVABLE so GFP_KERNEL takes plain __rmqueue_smallest blocks. Normal has
+ * no free page, so a GFP_KERNEL request (highest_zoneidx NORMAL, zonelist
+ * Normal then DMA32) can only be served by DMA32 against
+ * mark + lowmem_reserve[NORMAL]. `nr_free` pages are seeded at pfn 0 as
+ * the largest aligned blocks (o4 at 0, then smaller ones after it).
+ */
+static struct pa_model *two_zone_model(uint64_t nr_free)
+{
+	static int16_t nodes[1];
+	static struct pa_zone_desc zd[2] = {
+		{ .type = PA_ZONE_DMA32, .start_pfn = 0, .spanned = 64, .present = 64,
+		  .managed = 64, .wmark_min = 4, .wmark_low = 8, .wmark_high = 12,
+		  .lowmem_reserve = { [PA_ZONE_NORMAL] = 16, [PA_ZONE_MOVABLE] = 16 },
+		  .pcp_high = 8, .pcp_batch = 2, .pcp_high_min = 8, .pcp_high_max = 8 },
+		{ .type = PA_ZONE_NORMAL, .start_pfn = 64, .spanned = 64, .present = 64,
+		  .managed = 64, .pcp_high = 8, .pcp_batch = 2, .pcp_high_min = 8,
+		  .pcp_high_max = 8 },
+	};
+	struct pa_topology t = { .nr_cpus = 1, .cpu_node = nodes, .nr_zones = 2, .zones = zd,
+				 .nr_orders = 6, .pageblock_order = 4 };
+	struct pr_error err = { 0 };
+	struct pa_model *m = pa_model_create(&t, PA_PROFILE_LINUX_6, &err);
+	uint64_t pfn = 0;
+
+	if (!m)
+		fail_msg("create: %s", err.msg);
+	for (uint64_t b = 0; b < 64; b += 16)
+		assert_int_equal(pa_model_set_pageblock_mt(m, b, PA_MT_UNMOVABLE), 0);
+	while (pfn < nr_free) {
+		unsigned o = 4;
+
+		while ((pfn & ((1u << o) - 1)) || pfn + (1u << o) > nr_free)
+			o--;
+		seed(m, pfn, o, PA_MT_UNMOVABLE);
+		pfn += 1u << o;
+	}
+	check_ok(m);
+	return m;
+}
+
+static void predict_kernel(const struct pa_model *m, struct pa_prediction *p)
+{
+	struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_KERNEL_, .order = 0 };
+
+	int rc = pa_predict(m, &r, p);
+
+	/* pa_predict returns -1 exactly when the prediction is a failure */
+	assert_int_equal(rc, p->success ? 0 : -1);
+}
+
+/*
+ * __zone_watermark_ok fails when free <= mark + lowmem_reserve (strict >
+ * to pass); zone_watermark_fast's order-0 shortcut uses the same test.
+ * Fast path: ALLOC_WMARK_LOW, so DMA32 needs free > 8 + 16 = 24.
+ *   25 free ([0-15] o4, [16-23] o3, [24] o0): passes; smallest-first
+ *      refill takes the o0 block 24 first.
+ */
+static void test_watermark_reserve_fast_path_boundary(void **state)
+{
+	struct pa_model *m = two_zone_model(25);
+	struct pa_prediction p;
+
+	(void)state;
+	predict_kernel(m, &p);
+	assert_true(p.success);
+	assert_false(p.needs_slowpath);
+	assert_int_equal(p.zone, 0);
+	assert_int_equal(p.pfn, 24);
+	assert_int_equal(p.path, PA_PATH_PCP_REFILL);
+	pa_model_destroy(m);
+}
+
+/*
+ * 24 free (= low + reserve): every zone fails the fast path. The slow
+ * path's first attempt (gfp_to_alloc_flags: ALLOC_WMARK_MIN, no
+ * __GFP_HIGH) needs free > 4 + 16 = 20: passes. The block: smallest order
+ * with a free block is o3 at 16, split down, 16 handed out.
+ */
+static void test_watermark_reserve_slowpath_min(void **state)
+{
+	struct pa_model *m = two_zone_model(24);
+	struct pa_prediction p;
+
+	(void)state;
+	predict_kernel(m, &p);
+	assert_true(p.needs_slowpath);
+	assert_true(p.success);
+	assert_int_equal(p.zone, 0);
+	assert_int_equal(p.pfn, 16);
+	pa_model_destroy(m);
+}
+
+/*
+ * 21 free ([0-15] o4, [16-19] o2, [20] o0) passes MIN (21 > 20): pfn 20.
+ * 20 free (= min + reserve) fails MIN too: PA_PATH_SLOWPATH, no pfn.
+ */
+static void test_watermark_reserve_min_boundary(void **state)
+{
+	struct pa_model *m = two_zone_model(21);
+	struct pa_prediction p;
+
+	(void)state;
+	predict_kernel(m, &p);
+	assert_true(p.needs_slowpath);
+	assert_true(p.success);
+	assert_int_equal(p.pfn, 20);
+	pa_model_destroy(m);
+
+	m = two_zone_model(20);
+	predict_kernel(m, &p);
+	assert_true(p.needs_slowpath);
+	assert_false(p.success);
+	assert_int_equal(p.pfn, PA_PFN_NONE);
+	assert_int_equal(p.path, PA_PATH_SLOWPATH);
+	/* The same pages serve a GFP_DMA32 request: highest_zoneidx DMA32,
+	 * reserve 0, 20 > low 8. */
+	struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_KERNEL_ | PA_GFP(DMA32),
+				.order = 0 };
+	assert_int_equal(pa_predict(m, &r, &p), 0);
+	assert_false(p.needs_slowpath);
+	assert_true(p.success);
+	assert_int_equal(p.pfn, 16);
+	pa_model_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fallback_claims_whole_pageblock),
 		cmocka_unit_test(test_fallback_steals_below_threshold),
 		cmocka_unit_test(test_fallback_claims_at_threshold),
+		cmocka_unit_test(test_watermark_reserve_fast_path_boundary),
+		cmocka_unit_test(test_watermark_reserve_slowpath_min),
+		cmocka_unit_test(test_watermark_reserve_min_boundary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
