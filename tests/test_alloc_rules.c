@@ -281,6 +281,112 @@ static void test_watermark_reserve_min_boundary(void **state)
 	pa_model_destroy(m);
 }
 
+/*
+ * Highatomic zone: [0,4096), orders 0..10, pageblock order 5 (32 pages),
+ * min/low/high 64/80/96. reserve_highatomic_pageblock needs managed/100
+ * (40) >= a pageblock; the cap is ALIGN(40, 32) = 64 pages. Free: the two
+ * UNMOVABLE pageblocks [0-31] and [64-95] as order-5 blocks (list order
+ * 0, 64; not buddies of each other); the rest allocated. Order-4 requests skip the pcp lists.
+ */
+static struct pa_model *highatomic_zone(void)
+{
+	static int16_t nodes[1];
+	static const struct pa_zone_desc zd = {
+		.type = PA_ZONE_NORMAL, .start_pfn = 0, .spanned = 4096, .present = 4096,
+		.managed = 4096, .wmark_min = 64, .wmark_low = 80, .wmark_high = 96,
+		.pcp_high = 8, .pcp_batch = 2, .pcp_high_min = 8, .pcp_high_max = 8,
+	};
+	struct pa_topology t = { .nr_cpus = 1, .cpu_node = nodes, .nr_zones = 1, .zones = &zd,
+				 .nr_orders = 11, .pageblock_order = 5 };
+	struct pr_error err = { 0 };
+	struct pa_model *m = pa_model_create(&t, PA_PROFILE_LINUX_6, &err);
+
+	if (!m)
+		fail_msg("create: %s", err.msg);
+	assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+	assert_int_equal(pa_model_set_pageblock_mt(m, 64, PA_MT_UNMOVABLE), 0);
+	seed(m, 0, 5, PA_MT_UNMOVABLE);
+	seed(m, 64, 5, PA_MT_UNMOVABLE);
+	check_ok(m);
+	return m;
+}
+
+/*
+ * GFP_ATOMIC (6.x: __GFP_HIGH | __GFP_KSWAPD_RECLAIM) order 4, 64 free.
+ * Fast path (ALLOC_WMARK_LOW): 64 - 15 = 49 <= 80 fails. Slow path:
+ * gfp_to_alloc_flags gives ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK and, order
+ * > 0, ALLOC_HIGHATOMIC; min 64 -> 32 -> 24, 49 > 24 passes. rmqueue_buddy:
+ * no HIGHATOMIC block, __rmqueue_smallest(UNMOVABLE) splits [0-31]: pfn 0,
+ * [16-31] o4 left. reserve_highatomic_pageblock(pfn 0, order 4 < pbo):
+ * move_freepages_block retypes [0-31] HIGHATOMIC, moving [16-31] to the
+ * HIGHATOMIC list; nr_reserved_highatomic += 32.
+ * The next such request: fast path now also discounts the 32 reserved
+ * (48 - 15 - 32 = 1) and fails; the slow path (ALLOC_RESERVES: no
+ * discount, 33 > 24) takes __rmqueue_smallest(HIGHATOMIC) first: pfn 16.
+ * Its pageblock is HIGHATOMIC, not mergeable: nothing more reserved.
+ */
+static void test_highatomic_reserve_and_use(void **state)
+{
+	struct pa_model *m = highatomic_zone();
+	struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_ATOMIC_6, .order = 4 };
+	struct pa_prediction p;
+	struct pa_zone_state zs;
+
+	(void)state;
+	assert_int_equal(pa_alloc(m, &r, &p), 0);
+	assert_true(p.needs_slowpath);
+	assert_int_equal(p.pfn, 0);
+	check_ok(m);
+	pa_zone_state(m, 0, &zs);
+	assert_int_equal(zs.reserved_highatomic, 32);
+	assert_int_equal(zs.pageblocks[PA_MT_HIGHATOMIC], 1);
+	assert_int_equal(zs.free_blocks[4][PA_MT_HIGHATOMIC], 1);
+	assert_int_equal(zs.free_blocks[4][PA_MT_UNMOVABLE], 0);
+
+	assert_int_equal(pa_alloc(m, &r, &p), 0);
+	assert_true(p.needs_slowpath);
+	assert_int_equal(p.pfn, 16);
+	assert_int_equal(p.path, PA_PATH_HIGHATOMIC);
+	check_ok(m);
+	pa_zone_state(m, 0, &zs);
+	assert_int_equal(zs.reserved_highatomic, 32);
+	assert_int_equal(zs.free_blocks[5][PA_MT_UNMOVABLE], 1);
+	pa_model_destroy(m);
+}
+
+/*
+ * unreserve_highatomic_pageblock after the first reservation above:
+ * without force a zone keeps its last pageblock (32 <= 32: skipped, 0).
+ * With force the order-4 HIGHATOMIC block [16-31] is found, the count
+ * drops by max(pageblock, 16) = 32 to 0, move_freepages_block moves it to
+ * the caller's migratetype (MOVABLE here) and retypes the pageblock.
+ */
+static void test_highatomic_unreserve(void **state)
+{
+	struct pa_model *m = highatomic_zone();
+	struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_ATOMIC_6, .order = 4 };
+	struct pa_prediction p;
+	struct pa_zone_state before, zs;
+
+	(void)state;
+	assert_int_equal(pa_alloc(m, &r, &p), 0);
+	pa_zone_state(m, 0, &before);
+	assert_int_equal(before.reserved_highatomic, 32);
+	assert_int_equal(pa_unreserve_highatomic(m, 0, PA_MT_MOVABLE, false), 0);
+	pa_zone_state(m, 0, &zs);
+	assert_int_equal(zs.reserved_highatomic, 32);
+	assert_int_equal(pa_unreserve_highatomic(m, 0, PA_MT_MOVABLE, true), 1);
+	check_ok(m);
+	pa_zone_state(m, 0, &zs);
+	assert_int_equal(zs.reserved_highatomic, 0);
+	assert_int_equal(zs.pageblocks[PA_MT_HIGHATOMIC], 0);
+	assert_int_equal(zs.pageblocks[PA_MT_MOVABLE], before.pageblocks[PA_MT_MOVABLE] + 1);
+	assert_int_equal(zs.free_blocks[4][PA_MT_HIGHATOMIC], 0);
+	assert_int_equal(zs.free_blocks[4][PA_MT_MOVABLE], 1);
+	assert_int_equal(pa_free_block_of(m, 20, NULL) == 16, 1);
+	pa_model_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +396,8 @@ int main(void)
 		cmocka_unit_test(test_watermark_reserve_fast_path_boundary),
 		cmocka_unit_test(test_watermark_reserve_slowpath_min),
 		cmocka_unit_test(test_watermark_reserve_min_boundary),
+		cmocka_unit_test(test_highatomic_reserve_and_use),
+		cmocka_unit_test(test_highatomic_unreserve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
