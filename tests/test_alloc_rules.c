@@ -387,6 +387,44 @@ static void test_highatomic_unreserve(void **state)
 	pa_model_destroy(m);
 }
 
+/*
+ * Order-1 pcp lists exist only in 6.x. Zone [0,64), orders 0..5, pageblock
+ * order 4, all MOVABLE. Free: [16-31] o4, then [2-3] o1 (its buddy [0-1]
+ * is allocated). The kernel hands out [16-17] o1 from inside [16-31]:
+ * expand leaves [18-19] o1, [20-23] o2, [24-31] o3. Then [16-17] is freed
+ * and an order-1 MOVABLE request follows.
+ *  5.10: free_unref_page is order 0 only: __free_one_page merges 16 with
+ *        18, 20, 24 back into [16-31] o4; the o1 list holds only 2, and
+ *        __rmqueue_smallest returns 2 (PA_PATH_BUDDY).
+ *  6.x:  pcp_allowed_order(1): [16-17] goes to the order-1 MOVABLE pcp
+ *        list (count 2 < high 8, no drain) and rmqueue_pcplist returns
+ *        its head, 16 (PA_PATH_PCP).
+ */
+static void order1_free_then_alloc(enum pa_profile prof, uint64_t pfn, enum pa_path path,
+				   int free_result)
+{
+	struct pa_model *m = small_model(prof, 0, 64, 5, 4, 2, 8, 1);
+	const struct op ops[] = {
+		APPLY(0, 16, 1, PA_MT_MOVABLE, PA_APPLY_FROM_BUDDY),
+		FREE(0, 16, 1, free_result),
+		ALLOC(0, GFP_MOVABLE_, 1, pfn, path),
+		END,
+	};
+
+	seed(m, 16, 4, -1);
+	seed(m, 2, 1, -1);
+	check_ok(m);
+	run_ops(m, ops);
+	pa_model_destroy(m);
+}
+
+static void test_order1_pcp_510_vs_6(void **state)
+{
+	(void)state;
+	order1_free_then_alloc(PA_PROFILE_LINUX_5_10, 2, PA_PATH_BUDDY, PA_FREE_TO_BUDDY);
+	order1_free_then_alloc(PA_PROFILE_LINUX_6, 16, PA_PATH_PCP, PA_FREE_TO_PCP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_watermark_reserve_min_boundary),
 		cmocka_unit_test(test_highatomic_reserve_and_use),
 		cmocka_unit_test(test_highatomic_unreserve),
+		cmocka_unit_test(test_order1_pcp_510_vs_6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
