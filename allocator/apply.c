@@ -4,6 +4,7 @@
  * a pcp refill or a pcp drain the trace reported, wherever the model
  * believed the pages were. Also the model's own allocation (free-run).
  */
+#include "allocator/dhugetlb.h"
 #include "allocator/predict.h"
 
 enum { MODE_NORMAL, MODE_CMA, MODE_CLAIM, MODE_STEAL };
@@ -154,6 +155,11 @@ enum pa_apply_result pa_apply_alloc(struct pa_model *m, uint32_t cpu, uint64_t p
 {
 	struct pa_zone *z = zone_of(m, pfn);
 	bool after_refill = m->bulk.active && m->bulk.cpu == cpu;
+
+	if (m->dh && order == 0 && cpu < m->nr_cpus && dh_owns(m, pfn)) {
+		dh_take(m, cpu, pfn);	/* never on the buddy lists */
+		return PA_APPLY_FROM_PCP;
+	}
 	struct pa_page *p;
 	unsigned found;
 
@@ -329,6 +335,8 @@ static enum pa_free_result free_common(struct pa_model *m, uint32_t cpu, uint64_
 	if (!z || cpu >= m->nr_cpus || order >= m->nr_orders || pfn + n > z->end ||
 	    (pfn & (n - 1)))
 		return PA_FREE_OUTSIDE;
+	if (m->dh && order == 0 && dh_owns(m, pfn))	/* free_page_to_dhugetlb_pool */
+		return dh_free(m, cpu, pfn) < 0 ? PA_FREE_OUTSIDE : PA_FREE_TO_PCP;
 	if (enclosing_free(m, z, pfn, order) >= 0) {
 		claim_range(m, z, cpu, pfn, order, PA_MT_MOVABLE, 0);
 		res = PA_FREE_NOT_ALLOCATED;
@@ -420,6 +428,11 @@ int pa_alloc(struct pa_model *m, const struct pa_request *req, struct pa_predict
 	if (pa_predict(m, req, out) < 0)
 		return -1;
 	decide(m, req, &pk);
+	if (pk.path == PA_PATH_DHUGETLB) {
+		dh_take(m, req->cpu, pk.pfn);
+		out->pfn = pk.pfn;
+		return 0;
+	}
 	z = &m->zones[pk.zone];
 	if (pk.fair_reset)
 		fair_reset(m, z->d.node);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Building the model from a topology, seeding it, and the state queries. */
+#include "allocator/dhugetlb.h"
 #include "allocator/predict.h"
 #include "allocator/zone.h"
 
@@ -143,6 +144,7 @@ void pa_model_destroy(struct pa_model *m)
 {
 	if (!m)
 		return;
+	dh_destroy(m);
 	for (uint32_t i = 0; m->zones && i < m->nr_zones; i++) {
 		free(m->zones[i].pages);
 		free(m->zones[i].pb_mt);

@@ -118,6 +118,8 @@ struct pa_request {
 	int node;		/* preferred node, -1: the node of cpu */
 	uint64_t gfp;		/* canonical bits */
 	unsigned order;
+	bool dhugetlb_task;	/* openEuler: the task's cgroup has a dynamic hugetlb
+				 * pool (no tracepoint says; see docs/model.md) */
 };
 
 enum pa_path {
@@ -128,6 +130,7 @@ enum pa_path {
 	PA_PATH_FALLBACK,	/* another migratetype's free list */
 	PA_PATH_HIGHATOMIC,	/* the highatomic reserve */
 	PA_PATH_SLOWPATH,	/* fast path fails every zone: needs the slow path */
+	PA_PATH_DHUGETLB,	/* openEuler: the dynamic hugetlb pool's per-cpu list */
 	PA_NR_PATHS
 };
 const char *pa_path_name(enum pa_path p);
@@ -252,6 +255,9 @@ int pa_unreserve_highatomic(struct pa_model *m, int zone, int migratetype, bool 
 /* openEuler: coherent device memory nodes (skipped without __GFP_THISNODE),
  * and whether __GFP_RELIABLE may fall back to non-mirrored memory. */
 void pa_model_set_cdm_nodes(struct pa_model *m, uint64_t node_mask);
+/* openEuler: give the dynamic hugetlb pool [pfn, pfn + 2^order), pages the
+ * buddy allocator has handed out (a hugepage); -1 on another profile. */
+int pa_model_add_dhugetlb_pages(struct pa_model *m, uint64_t pfn, unsigned order);
 void pa_model_set_reliable_fallback(struct pa_model *m, bool on);
 
 /* The buddy free block containing pfn (its head; *order set), or

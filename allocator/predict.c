@@ -9,6 +9,7 @@
  *
  * decide() never changes the state; pa_alloc() commits its decision.
  */
+#include "allocator/dhugetlb.h"
 #include "allocator/predict.h"
 #include "allocator/zone.h"
 
@@ -201,6 +202,12 @@ int decide(const struct pa_model *m, const struct pa_request *r, struct pa_pick 
 	c.pref = first_usable(m, &c, c.hz);
 	if (c.pref < 0)
 		return -1;
+	if (dh_eligible(m, r) && (pk->pfn = dh_next(m, r->cpu)) != PA_PFN_NONE) {
+		pk->zone = zone_of(m, pk->pfn)->idx;	/* the pool is tried first */
+		pk->path = PA_PATH_DHUGETLB;
+		pk->t.fallback_mt = -1;
+		return 0;
+	}
 	pk->af = fast_flags(m, &c);
 	if (gpf(m, &c, &pk->af, c.hz, pk))
 		return 0;
@@ -245,6 +252,7 @@ const char *pa_path_name(enum pa_path p)
 {
 	static const char *const names[PA_NR_PATHS] = {
 		"none", "pcp", "pcp-refill", "buddy", "fallback", "highatomic", "slowpath",
+		"dhugetlb",
 	};
 
 	return (unsigned)p < PA_NR_PATHS ? names[p] : "unknown";

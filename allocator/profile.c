@@ -29,7 +29,7 @@ static const struct pa_profile_desc profiles[PA_NR_PROFILES] = {
 	},
 	[PA_PROFILE_OPENEULER_5_10] = {
 		.name = "openeuler-5.10", .nr_pcp_lists = 3, .move_to_tail = true,
-		.nofragment = true, .has_atomic_bit = true, .oe_cdm = true, .oe_reliable = true,
+		.nofragment = true, .has_atomic_bit = true, .oe_cdm = true, .oe_reliable = true, .oe_dhugetlb = true,
 		.fallback = FB_K510, .drain = DRAIN_RR3, .wm = WM_K510,
 	},
 };

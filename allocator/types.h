@@ -139,6 +139,7 @@ struct pa_profile_desc {
 	bool highatomic_needs_high;	/* 6.18: ALLOC_HIGHATOMIC needs __GFP_HIGH */
 	bool oe_cdm;			/* openEuler: CDM nodes need THISNODE */
 	bool oe_reliable;		/* openEuler: __GFP_RELIABLE fallback */
+	bool oe_dhugetlb;		/* openEuler: dynamic hugetlb pool first */
 	enum pa_fb_algo fallback;
 	enum pa_drain_algo drain;
 	enum pa_wm_algo wm;
@@ -185,6 +186,7 @@ struct pa_model {
 	uint64_t cdm_nodes;		/* openEuler coherent device memory nodes */
 	bool auto_drain;
 	bool reliable_fallback;
+	struct pa_dhpool *dh;		/* openEuler dynamic hugetlb pool, or NULL */
 	struct pa_bulk bulk;
 	int last_zone;			/* pfn lookup cache */
 	size_t bytes;

@@ -6,8 +6,8 @@
  * skipped unless __GFP_THISNODE or an explicit nodemask) and
  * mm/mem_reliable.c / include/linux/mem_reliable.h (mirrored, "reliable"
  * memory is every zone below ZONE_MOVABLE; reliable_allow_fallback
- * defaults to true). The dynamic hugetlb pool is not modelled: its pages
- * never reach the buddy lists (docs/model.md).
+ * defaults to true), and mm/dynamic_hugetlb.c (the pool comes first for
+ * order-0 GFP_HIGHUSER_MOVABLE requests of the pool's cgroup).
  */
 #include "tests/test_alloc_util.h"
 
@@ -127,11 +127,72 @@ static void test_reliable_memory(void **state)
 	pa_model_destroy(m);
 }
 
+/*
+ * The dynamic hugetlb pool: pages [32, 48) given to the pool (allocated in
+ * the buddy allocator's view: the model starts with everything allocated,
+ * and only [0, 32) is seeded free). A movable order-0 request of a task in
+ * the pool's cgroup on cpu 0:
+ *  openeuler-5.10: the per-cpu list is empty, so 256 pages (all 16 here)
+ *                  move from the pool, the first at the head: 32; then 33.
+ *                  Its free goes back to the list head, not to buddy: 32
+ *                  again. A GFP_KERNEL request is not eligible: buddy.
+ *  linux-5.10:     no pool (adding pages is refused): buddy serves it.
+ */
+static void test_dhugetlb_pool(void **state)
+{
+	static const int16_t nodes[1] = { 0 };
+	struct pa_zone_desc zd = { .type = PA_ZONE_NORMAL, .start_pfn = 0, .spanned = 64,
+				   .present = 64, .managed = 64, .pcp_high = 8, .pcp_batch = 1 };
+	struct pa_topology t = { .nr_cpus = 1, .cpu_node = nodes, .nr_zones = 1, .zones = &zd,
+				 .nr_orders = 6, .pageblock_order = 4 };
+	struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_MOVABLE_, .order = 0,
+				.dhugetlb_task = true };
+	struct pa_prediction p;
+	struct pa_model *m = pa_model_create(&t, PA_PROFILE_OPENEULER_5_10, NULL), *plain;
+
+	(void)state;
+	assert_non_null(m);
+	seed(m, 0, 5, -1);
+	assert_int_equal(pa_model_add_dhugetlb_pages(m, 0, 4), -1);	/* free pages: refused */
+	assert_int_equal(pa_model_add_dhugetlb_pages(m, 32, 4), 0);
+	assert_int_equal(pa_alloc(m, &r, &p), 0);
+	assert_int_equal(p.pfn, 32);
+	assert_int_equal(p.path, PA_PATH_DHUGETLB);
+	assert_int_equal(pa_alloc(m, &r, &p), 0);
+	assert_int_equal(p.pfn, 33);
+	assert_int_equal(pa_free(m, 0, 32, 0), PA_FREE_TO_PCP);
+	assert_int_equal(pa_predict(m, &r, &p), 0);
+	assert_int_equal(p.pfn, 32);
+	/* lock-step: the kernel's pool page leaves the list, buddy untouched */
+	assert_int_equal(pa_apply_alloc(m, 0, 32, 0, PA_MT_MOVABLE), PA_APPLY_FROM_PCP);
+	assert_int_equal(pa_predict(m, &r, &p), 0);
+	assert_int_equal(p.pfn, 34);
+	r.dhugetlb_task = false;
+	assert_int_equal(pa_predict(m, &r, &p), 0);
+	assert_true(p.pfn < 32);
+	r.dhugetlb_task = true;
+	r.gfp = GFP_KERNEL_;
+	assert_int_equal(pa_predict(m, &r, &p), 0);
+	assert_true(p.pfn < 32);
+	assert_int_equal(pa_model_check(m, NULL), 0);
+	pa_model_destroy(m);
+
+	plain = pa_model_create(&t, PA_PROFILE_LINUX_5_10, NULL);
+	assert_non_null(plain);
+	seed(plain, 0, 5, -1);
+	assert_int_equal(pa_model_add_dhugetlb_pages(plain, 32, 4), -1);
+	r.gfp = GFP_MOVABLE_;
+	assert_int_equal(pa_predict(plain, &r, &p), 0);
+	assert_true(p.pfn < 32);
+	pa_model_destroy(plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cdm_nodes),
 		cmocka_unit_test(test_reliable_memory),
+		cmocka_unit_test(test_dhugetlb_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
