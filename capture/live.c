@@ -37,6 +37,7 @@
 #include "capture/live_queue.h"
 #include "capture/pcp_shrink.h"
 #include "capture/procfs.h"
+#include "common/clock.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -45,22 +46,6 @@ static volatile sig_atomic_t stop_requested;
 void live_request_stop(void)
 {
 	stop_requested = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* PAGEREPLAY_TRACEFS names the mount to use (tests, unusual mounts). */
@@ -545,7 +530,7 @@ static int take_checkpoint(struct session *s, uint32_t seq, struct pr_error *err
 		prt_checkpoint_release(&cp);
 		return -1;
 	}
-	cp.ts_ns = now_ns();
+	cp.ts_ns = pr_now_ns();
 	cp.seq = seq;
 	ret = prt_writer_add_checkpoint(s->writer, &cp, err);
 	prt_checkpoint_release(&cp);
@@ -589,12 +574,12 @@ static bool command_done(struct session *s)
 
 static int record_loop(struct session *s, struct pr_error *err)
 {
-	double start = now_s(), next_cp = start + s->opt->checkpoint_interval_s;
+	double start = pr_now_s(), next_cp = start + s->opt->checkpoint_interval_s;
 	double next_progress = start + 0.5;
 
 	while (!stop_requested) {
 		int pages = drain_queue(s, 5, err);
-		double t = now_s();
+		double t = pr_now_s();
 
 		if (pages < 0)
 			return -1;
@@ -683,7 +668,7 @@ static int scan_free_map(struct session *s, struct pr_error *err)
 {
 	struct prt_header *h = &s->header;
 	struct kpageflags_match *m = &s->stats->freemap;
-	uint64_t t0 = now_ns(), t1;
+	uint64_t t0 = pr_now_ns(), t1;
 	char key[64], value[128], *iomem = procfs_read("/proc/iomem", NULL, NULL);
 	struct kpageflags_ram *ram = NULL;
 	size_t nr_ram = 0;
@@ -700,10 +685,10 @@ static int scan_free_map(struct session *s, struct pr_error *err)
 	free(ram);
 	if (ret < 0)
 		return -1;
-	t1 = now_ns();
+	t1 = pr_now_ns();
 	if (procfs_sample(h, &s->after_scan, err) < 0)
 		return -1;
-	s->after_scan.ts_ns = now_ns();
+	s->after_scan.ts_ns = pr_now_ns();
 	kpageflags_match(h, &h->initial, &s->after_scan, m);
 	s->stats->freemap_scan_s = (double)(t1 - t0) / 1e9;
 	snprintf(key, sizeof(key), "capture.kpageflags_scan_ns");
@@ -766,7 +751,7 @@ static int start_recording(struct session *s, struct pr_error *err)
 		return -1;
 
 	h->start_realtime_ns = (uint64_t)time(NULL) * 1000000000ULL;
-	h->start_trace_ns = now_ns();
+	h->start_trace_ns = pr_now_ns();
 	if (write_file(s, "tracing_on", "1", err) < 0 || refresh_pcp(s, err) < 0 ||
 	    procfs_sample(h, &h->initial, err) < 0)
 		return -1;

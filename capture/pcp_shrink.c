@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "capture/procfs.h"
+#include "common/clock.h"
 
 #define SHRINK_FRACTION	"1073741824"
 #define TOUCH_BYTES	(4u << 20)
@@ -93,19 +93,11 @@ static void free_on_every_cpu(uint32_t nr_cpus)
 	free(ok);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int pcp_shrink(const char *proc_root, uint32_t nr_cpus, struct pcp_shrink_result *res,
 	       struct pr_error *err)
 {
 	char path[512], *old;
-	double t0 = now_s();
+	double t0 = pr_now_s();
 	int64_t before = pcp_pages_now(proc_root), after;
 	int ret;
 
@@ -128,6 +120,6 @@ int pcp_shrink(const char *proc_root, uint32_t nr_cpus, struct pcp_shrink_result
 	after = pcp_pages_now(proc_root);
 	res->before = (uint64_t)before;
 	res->after = after < 0 ? 0 : (uint64_t)after;
-	res->seconds = now_s() - t0;
+	res->seconds = pr_now_s() - t0;
 	return 0;
 }

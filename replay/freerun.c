@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "analysis/frag.h"
 #include "capture/prt.h"
@@ -22,6 +21,7 @@
 #include "replay/pfnmap.h"
 #include "replay/replay.h"
 #include "replay/translate.h"
+#include "common/clock.h"
 
 struct freerun {
 	const struct rp_observer *obs;
@@ -216,14 +216,6 @@ static void on_event(struct freerun *fr, const struct prt_event *ev)
 	}
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int observe(struct freerun *fr, struct prt_reader *r, const struct prt_event *ev)
 {
 	const struct rp_observer *obs = fr->obs;
@@ -260,7 +252,7 @@ static int paranoid(struct freerun *fr, const struct prt_event *ev)
 static int run(struct freerun *fr, struct prt_reader *r, const struct rp_options *opt)
 {
 	struct prt_event ev = { 0 };
-	double start = now();
+	double start = pr_now_s();
 	int got;
 
 	while ((got = prt_reader_next(r, &ev, fr->err)) > 0) {
@@ -271,7 +263,7 @@ static int run(struct freerun *fr, struct prt_reader *r, const struct rp_options
 		if (opt->paranoid && paranoid(fr, &ev) < 0)
 			return -1;
 	}
-	fr->res->r.seconds = now() - start;
+	fr->res->r.seconds = pr_now_s() - start;
 	if (got >= 0 && fr->obs && fr->obs->sample &&
 	    fr->obs->sample(fr->obs->ctx, fr->m, fr->res->r.events, ev.ts_ns, fr->err) < 0)
 		return -1;

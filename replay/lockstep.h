@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_REPLAY_LOCKSTEP_H
+#define PR_REPLAY_LOCKSTEP_H
+
+/*
+ * Private to replay/: the lock-step loop's state (lockstep.c) and the rules
+ * for what the tracepoints do not show (untraced.c; docs/fidelity.md).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "allocator/model.h"
+#include "capture/prt.h"
+#include "replay/replay.h"
+#include "replay/translate.h"
+#include "replay/unsettled.h"
+
+#define LOST_WINDOW 4096
+
+struct lockstep {
+	const struct rp_observer *obs;
+	struct pr_error *err;
+	int observer_failed;
+	const struct rp_translate *t;
+	struct pa_model *m;
+	struct rp_result *res;
+	uint32_t *lost_window;	/* per cpu: allocations left in the window */
+	uint32_t nr_cpus;
+	struct rp_unsettled unsettled;
+	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
+};
+
+/* The model chose among initial free blocks of unknown list order. */
+bool ls_guessed_from_initial_order(const struct lockstep *ls, uint64_t model_pfn,
+				   enum pa_path path);
+/* A refill from a larger block: the model's smaller blocks there are wrong. */
+void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigned order, int mt,
+			    uint64_t kernel_pfn);
+/* Blocks above the kernel's on its pcp list left untraced: let them go. */
+unsigned ls_take_untraced(struct lockstep *ls, const struct pa_request *req,
+			  struct pa_prediction *p, const struct prt_event *ev, int mt);
+/* The free block holding [pfn, 2^order) was taken apart or just made. */
+void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order);
+/* mm_compaction_(fast_)isolate_freepages */
+void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev);
+
+#endif

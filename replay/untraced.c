@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the kernel does that no tracepoint shows, inferred from the events
+ * around it (docs/fidelity.md): the initial free lists' order, pages taken
+ * by alloc_pages_bulk, blocks the kernel's empty lists prove not free or
+ * mistyped, and compaction's free scanners.
+ */
+#include "replay/lockstep.h"
+
+/* Did the model pick its block from among the initial free blocks whose list
+ * order it had to guess? Then a different kernel choice says nothing. */
+bool ls_guessed_from_initial_order(const struct lockstep *ls, uint64_t model_pfn,
+				   enum pa_path path)
+{
+	uint64_t head;
+
+	if (model_pfn == PA_PFN_NONE || path == PA_PATH_PCP)
+		return false;
+	head = pa_free_block_of(ls->m, model_pfn, NULL);
+	return head != PA_PFN_NONE && rp_unsettled_has(&ls->unsettled, head);
+}
+
+/*
+ * The kernel's block for (order, mt) came from a settled free block of
+ * order k > order, so its (mt, order..k-1) lists were empty. Blocks the
+ * model still holds there are wrong, one of two ways:
+ *  - an initial (unsettled) block sits in a pageblock whose type capture
+ *    guessed wrong (pageblock types are not exported): retype it, never
+ *    back to a type already ruled out;
+ *  - a settled block is not free in the kernel: something no event shows
+ *    took it (compaction's migration targets): the model lets it go.
+ * Until the model's choice is no longer such a block.
+ */
+static bool retype_initial(struct lockstep *ls, uint64_t head, int mt)
+{
+	static const int order_of_guesses[] = { PA_MT_UNMOVABLE, PA_MT_RECLAIMABLE, PA_MT_MOVABLE };
+	uint8_t *ruled_out = &ls->ruled_out[(head >> ls->t->topo.pageblock_order) -
+					    (ls->unsettled.base >> ls->t->topo.pageblock_order)];
+
+	*ruled_out |= (uint8_t)(1u << mt);
+	for (unsigned i = 0; i < 3; i++)
+		if (!(*ruled_out >> order_of_guesses[i] & 1)) {
+			pa_model_set_pageblock_mt(ls->m, head, order_of_guesses[i]);
+			ls->res->pageblocks_retyped++;
+			return true;
+		}
+	return false;
+}
+
+void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
+			    int mt, uint64_t kernel_pfn)
+{
+	unsigned ko, po;
+	uint64_t kh = pa_free_block_of(ls->m, kernel_pfn, &ko), ph;
+	bool dropped = false;
+
+	if (kh == PA_PFN_NONE || rp_unsettled_has(&ls->unsettled, kh) || ko <= order)
+		return;
+	for (int guard = 0; guard < 4096; guard++) {
+		struct pa_prediction pred;
+
+		/* only a block taken from the (mt) lists themselves says the
+		 * kernel's were empty; a fallback choice proves nothing */
+		if (pa_predict_rmqueue(ls->m, cpu, zone, order, mt, &pred) < 0 || !pred.success ||
+		    pred.path != PA_PATH_BUDDY || pred.pfn == kernel_pfn)
+			return;
+		ph = pa_free_block_of(ls->m, pred.pfn, &po);
+		if (ph == PA_PFN_NONE || po >= ko)
+			return;
+		if (rp_unsettled_has(&ls->unsettled, ph)) {
+			if (dropped || !retype_initial(ls, ph, mt))
+				return;
+		} else {
+			dropped = true;
+			/* a block of half a pageblock or more would retype it */
+			if (po + 1 >= ls->t->topo.pageblock_order || pa_isolate_free(ls->m, ph) < 0)
+				return;
+			ls->res->free_blocks_dropped++;
+		}
+	}
+}
+
+/*
+ * alloc_pages_bulk (vmalloc, kernel stacks, network buffers) takes pages from
+ * the head of a pcp list without mm_page_alloc. When the kernel's block sits
+ * below the model's prediction on the same pcp list, the blocks above it
+ * went that way: the model lets them go too. Returns how many.
+ */
+#define UNTRACED_MAX_DEPTH 512
+
+unsigned ls_take_untraced(struct lockstep *ls, const struct pa_request *req,
+			  struct pa_prediction *p, const struct prt_event *ev, int mt)
+{
+	unsigned klist, mlist, taken = 0;
+	int depth;
+
+	if (p->path != PA_PATH_PCP || ev->pfn == PRT_PFN_NONE || p->pfn == ev->pfn)
+		return 0;
+	depth = pa_pcp_depth(ls->m, ev->cpu, ev->pfn, UNTRACED_MAX_DEPTH, &klist);
+	if (depth <= 0 || pa_pcp_depth(ls->m, ev->cpu, p->pfn, 0, &mlist) != 0 || klist != mlist)
+		return 0;
+	while (p->path == PA_PATH_PCP && p->pfn != ev->pfn && taken < (unsigned)depth) {
+		pa_apply_alloc(ls->m, ev->cpu, p->pfn, req->order, mt);
+		taken++;
+		pa_predict(ls->m, req, p);
+	}
+	ls->res->untraced_blocks += taken;
+	return taken;
+}
+
+/* The free block holding [pfn, 2^order) is about to be taken apart or has
+ * just been merged into: every initial block inside it is settled. */
+void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order)
+{
+	unsigned o = order;
+	uint64_t head;
+
+	if (!rp_unsettled_near(&ls->unsettled, pfn))
+		return;
+	head = pa_free_block_of(ls->m, pfn, &o);
+
+	if (head == PA_PFN_NONE)
+		rp_unsettled_touch(&ls->unsettled, pfn, order);
+	else
+		rp_unsettled_touch(&ls->unsettled, head, o);
+}
+
+/*
+ * Compaction's free scanner takes free pages off the buddy lists with no
+ * allocation event; they come back through a traced __free_pages or become
+ * migration targets, later freed. The slow scanner reports the range it
+ * walked, in which it took every free block (isolate_freepages_block); the
+ * fast one reports a search window holding the one block it took from a
+ * free list, of nr_taken pages.
+ */
+static uint64_t isolate_range(struct lockstep *ls, uint64_t start, uint64_t end)
+{
+	uint64_t taken = 0;
+
+	for (uint64_t pfn = start; pfn < end;) {
+		unsigned order;
+		uint64_t head = pa_free_block_of(ls->m, pfn, &order);
+
+		if (head == pfn && pa_isolate_free(ls->m, pfn) >= 0) {
+			rp_unsettled_touch(&ls->unsettled, pfn, order);
+			taken += 1ULL << order;
+			pfn += 1ULL << order;
+		} else {
+			pfn++;
+		}
+	}
+	return taken;
+}
+
+/*
+ * fast_isolate_freepages reports (min_pfn, free_pfn): it walked the movable
+ * list of one order from the tail for a block at or above low_pfn, which it
+ * derives from the migrate scanner's position: min_pfn is a pageblock below
+ * free_pfn - distance/2 and low_pfn one below free_pfn - distance/4. The
+ * search limit depends on its recent failures, which no event shows: the
+ * common case (no recent failure, not at the scanner's start) is taken.
+ */
+#define FAST_SEARCH_LIMIT 16
+
+static uint64_t isolate_fast(struct lockstep *ls, uint64_t min_pfn, uint64_t free_pfn, uint64_t nr)
+{
+	uint64_t pb = 1ULL << ls->t->topo.pageblock_order, low_pfn, head;
+	unsigned order = 0;
+	int zone = pa_model_zone_of(ls->m, min_pfn);
+
+	while ((1ULL << order) < nr)
+		order++;
+	if (!nr || (1ULL << order) != nr || zone < 0 || free_pfn < min_pfn)
+		return 0;
+	low_pfn = (free_pfn - (free_pfn - min_pfn) / 2) & ~(pb - 1);
+	head = pa_fast_isolate(ls->m, zone, order, min_pfn, low_pfn, FAST_SEARCH_LIMIT);
+	if (head == PA_PFN_NONE)
+		return 0;
+	rp_unsettled_touch(&ls->unsettled, head, order);
+	return nr;
+}
+
+void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev)
+{
+	uint64_t taken = ev->arg[4] ? isolate_fast(ls, ev->arg[0], ev->arg[1], ev->arg[3])
+				    : isolate_range(ls, ev->arg[0], ev->arg[1]);
+
+	ls->res->isolated_pages += taken;
+	ls->res->isolate_mismatch += taken != ev->arg[3];
+}
+
