@@ -15,26 +15,10 @@
  */
 static void tiny_header(struct prt_header *h)
 {
-	sample_header(h);
-	free(h->zones[0].pcp);
-	h->nr_zones = 1;
-	h->zones[0] = h->zones[1];
-	h->zones[0].spanned = h->zones[0].present = h->zones[0].managed = 4096;
+	const struct prt_free_block fb[] = { { 0x100000, 10, 1 } };
+
+	sample_one_zone_header(h, fb, 1);
 	h->zones[0].wmark_low = 8;
-	h->zones[0].lowmem_reserve[2] = 0;
-	free(h->pageblock_mt[1]);
-	h->pageblock_mt[1] = NULL;
-	memset(h->pageblock_mt[0], 1, 4096 / 512);	/* movable */
-	h->nr_free_blocks = 1;
-	h->free_blocks[0] = (struct prt_free_block){ 0x100000, 10, 1 };
-	free(h->gfp_flags);
-	h->nr_gfp_flags = 4;
-	h->gfp_flags = calloc(4, sizeof(*h->gfp_flags));
-	h->gfp_flags[0] = (struct prt_flag){ "__GFP_HIGHMEM", 0x2 };
-	h->gfp_flags[1] = (struct prt_flag){ "__GFP_MOVABLE", 0x8 };
-	h->gfp_flags[2] = (struct prt_flag){ "__GFP_IO", 0x40 };
-	h->gfp_flags[3] = (struct prt_flag){ "__GFP_HARDWALL", 0x100000 };
-	h->initial.nr_zones = 1;
 }
 
 static void add(struct prt_writer *w, uint64_t ts, uint8_t type, uint64_t pfn, unsigned order,

@@ -21,28 +21,8 @@
  * given free blocks (order, pfn) at capture start. */
 static void header_with_free(struct prt_header *h, const struct prt_free_block *fb, unsigned n)
 {
-	sample_header(h);
-	free(h->zones[0].pcp);
-	h->nr_zones = 1;
-	h->zones[0] = h->zones[1];
-	h->zones[0].spanned = h->zones[0].present = h->zones[0].managed = 4096;
+	sample_one_zone_header(h, fb, n);
 	h->zones[0].wmark_min = h->zones[0].wmark_low = h->zones[0].wmark_high = 0;
-	h->zones[0].lowmem_reserve[2] = 0;
-	free(h->pageblock_mt[1]);
-	h->pageblock_mt[1] = NULL;
-	memset(h->pageblock_mt[0], 1, 4096 / 512);
-	free(h->free_blocks);
-	h->free_blocks = calloc(n, sizeof(*fb));
-	memcpy(h->free_blocks, fb, n * sizeof(*fb));
-	h->nr_free_blocks = n;
-	free(h->gfp_flags);
-	h->nr_gfp_flags = 4;
-	h->gfp_flags = calloc(4, sizeof(*h->gfp_flags));
-	h->gfp_flags[0] = (struct prt_flag){ "__GFP_HIGHMEM", 0x2 };
-	h->gfp_flags[1] = (struct prt_flag){ "__GFP_MOVABLE", 0x8 };
-	h->gfp_flags[2] = (struct prt_flag){ "__GFP_IO", 0x40 };
-	h->gfp_flags[3] = (struct prt_flag){ "__GFP_HARDWALL", 0x100000 };
-	h->initial.nr_zones = 1;
 }
 
 static void add(struct prt_writer *w, uint8_t type, uint64_t pfn, unsigned order, uint64_t arg0)
@@ -391,13 +371,7 @@ static void two_node_header(struct prt_header *h)
 	h->free_blocks = calloc(12, sizeof(*h->free_blocks));
 	for (int i = 0; i < 12; i++)
 		h->free_blocks[i] = (struct prt_free_block){ start[i / 4] + (uint64_t)(i % 4) * 1024, 10, 1 };
-	free(h->gfp_flags);
-	h->nr_gfp_flags = 4;
-	h->gfp_flags = calloc(4, sizeof(*h->gfp_flags));
-	h->gfp_flags[0] = (struct prt_flag){ "__GFP_HIGHMEM", 0x2 };
-	h->gfp_flags[1] = (struct prt_flag){ "__GFP_MOVABLE", 0x8 };
-	h->gfp_flags[2] = (struct prt_flag){ "__GFP_IO", 0x40 };
-	h->gfp_flags[3] = (struct prt_flag){ "__GFP_HARDWALL", 0x100000 };
+	sample_replay_gfp_flags(h);
 	h->initial.nr_zones = 0;
 }
 

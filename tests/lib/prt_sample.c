@@ -150,3 +150,33 @@ int sample_write(const char *path, uint64_t n, uint64_t cp_every, bool close_it)
 		_exit(0);	/* a killed writer: no close, no trailer */
 	return prt_writer_close(w, NULL);
 }
+
+void sample_replay_gfp_flags(struct prt_header *h)
+{
+	free(h->gfp_flags);
+	h->nr_gfp_flags = 4;
+	h->gfp_flags = calloc(4, sizeof(*h->gfp_flags));
+	h->gfp_flags[0] = (struct prt_flag){ "__GFP_HIGHMEM", 0x2 };
+	h->gfp_flags[1] = (struct prt_flag){ "__GFP_MOVABLE", 0x8 };
+	h->gfp_flags[2] = (struct prt_flag){ "__GFP_IO", 0x40 };
+	h->gfp_flags[3] = (struct prt_flag){ "__GFP_HARDWALL", 0x100000 };
+}
+
+void sample_one_zone_header(struct prt_header *h, const struct prt_free_block *fb, unsigned n)
+{
+	sample_header(h);
+	free(h->zones[0].pcp);
+	h->nr_zones = 1;
+	h->zones[0] = h->zones[1];
+	h->zones[0].spanned = h->zones[0].present = h->zones[0].managed = 4096;
+	h->zones[0].lowmem_reserve[2] = 0;
+	free(h->pageblock_mt[1]);
+	h->pageblock_mt[1] = NULL;
+	memset(h->pageblock_mt[0], 1, 4096 / 512);	/* movable */
+	free(h->free_blocks);
+	h->free_blocks = calloc(n, sizeof(*fb));
+	memcpy(h->free_blocks, fb, n * sizeof(*fb));
+	h->nr_free_blocks = n;
+	sample_replay_gfp_flags(h);
+	h->initial.nr_zones = 1;
+}

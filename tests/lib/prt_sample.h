@@ -14,4 +14,13 @@ void sample_event(uint64_t i, struct prt_event *ev);
  * With close_it false the process _exits before closing: call it in a child. */
 int sample_write(const char *path, uint64_t n, uint64_t cp_every, bool close_it);
 
+/* For hand-made replay traces: the header above cut to one Normal zone of
+ * 4096 pages at 0x100000, every pageblock movable, with these free blocks
+ * at capture start and the gfp flags of sample_replay_gfp_flags. Watermarks
+ * stay the sample's: callers set what their case needs. */
+void sample_one_zone_header(struct prt_header *h, const struct prt_free_block *fb, unsigned n);
+/* The 6.18 bits a movable user request needs: __GFP_HIGHMEM 0x2,
+ * __GFP_MOVABLE 0x8, __GFP_IO 0x40, __GFP_HARDWALL 0x100000. */
+void sample_replay_gfp_flags(struct prt_header *h);
+
 #endif
