@@ -13,6 +13,12 @@
  *                              that takes it straight back found it on the
  *                              M list
  * Pageblocks the trace never touches keep capture's estimate.
+ *
+ * The same pass finds the blocks whose first event is a pcp drain: they sat
+ * on a pcp list when the trace began, so they were not free, even where the
+ * free map has them (it does, now and then, for order-2 pcp blocks). Left
+ * free, they would merge with their buddies in the model and decide where
+ * later frees go on the lists.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,25 +38,61 @@ static int8_t *slot(struct rp_pageblock_hints *hints, const struct prt_header *h
 	return NULL;
 }
 
+/* Set a per-page bit of a per-zone bitmap to on; returns what it was. */
+static bool swap_bit(uint8_t **bits, const struct prt_header *h, uint64_t pfn, bool on)
+{
+	for (uint32_t z = 0; bits && z < h->nr_zones; z++) {
+		uint64_t i = pfn - h->zones[z].start_pfn;
+		bool was;
+
+		if (!bits[z] || pfn < h->zones[z].start_pfn || i >= h->zones[z].spanned)
+			continue;
+		was = bits[z][i / 8] & (1u << (i % 8));
+		if (on)
+			bits[z][i / 8] |= (uint8_t)(1u << (i % 8));
+		else
+			bits[z][i / 8] &= (uint8_t)~(1u << (i % 8));
+		return was;
+	}
+	return false;
+}
+
 /* Was the last event of this pfn a free to a pcp list? One bit per page. */
 static bool swap_freed(struct rp_pageblock_hints *hints, const struct prt_header *h,
 		       uint64_t pfn, bool freed)
 {
-	for (uint32_t z = 0; z < h->nr_zones; z++) {
-		uint64_t i = pfn - h->zones[z].start_pfn;
-		bool was;
+	return swap_bit(hints->freed, h, pfn, freed);
+}
 
-		if (!hints->freed || !hints->freed[z] || pfn < h->zones[z].start_pfn ||
-		    i >= h->zones[z].spanned)
-			continue;
-		was = hints->freed[z][i / 8] & (1u << (i % 8));
-		if (freed)
-			hints->freed[z][i / 8] |= (uint8_t)(1u << (i % 8));
-		else
-			hints->freed[z][i / 8] &= (uint8_t)~(1u << (i % 8));
-		return was;
+static void add_pcp_at_start(struct rp_pageblock_hints *hints, uint64_t pfn, unsigned order)
+{
+	if (hints->nr_pcp_at_start == hints->cap_pcp_at_start) {
+		uint64_t cap = hints->cap_pcp_at_start ? 2 * hints->cap_pcp_at_start : 64;
+		struct rp_block *b = realloc(hints->pcp_at_start, cap * sizeof(*b));
+
+		if (!b)
+			return;	/* a hint, not a fact the replay needs */
+		hints->pcp_at_start = b;
+		hints->cap_pcp_at_start = cap;
 	}
-	return false;
+	hints->pcp_at_start[hints->nr_pcp_at_start++] = (struct rp_block){ pfn, (uint8_t)order };
+}
+
+/* Mark the pages of an event's block named; a drain naming only pages no
+ * event named before found them on a pcp list since the trace began. */
+static void note_seen(struct rp_pageblock_hints *hints, const struct prt_header *h,
+		      const struct prt_event *ev)
+{
+	uint64_t n = 1ULL << (ev->order < 20 ? ev->order : 20);
+	bool any = false;
+
+	if (ev->type != PRT_EV_ALLOC && ev->type != PRT_EV_FREE &&
+	    ev->type != PRT_EV_ZONE_LOCKED && ev->type != PRT_EV_PCPU_DRAIN)
+		return;
+	for (uint64_t i = 0; i < n; i++)
+		any |= swap_bit(hints->seen, h, ev->pfn + i, true);
+	if (!any && ev->type == PRT_EV_PCPU_DRAIN)
+		add_pcp_at_start(hints, ev->pfn, ev->order);
 }
 
 static void learn(struct rp_pageblock_hints *hints, const struct prt_header *h,
@@ -61,6 +103,7 @@ static void learn(struct rp_pageblock_hints *hints, const struct prt_header *h,
 
 	if (ev->pfn == PRT_PFN_NONE)
 		return;
+	note_seen(hints, h, ev);
 	if (ev->type == PRT_EV_FREE) {
 		swap_freed(hints, h, ev->pfn, ev->order <= 3 || ev->order == h->pageblock_order);
 		return;
@@ -108,8 +151,11 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 			memset(hints->mt[z], -1, n ? n : 1);
 	}
 	hints->freed = calloc(h->nr_zones ? h->nr_zones : 1, sizeof(*hints->freed));
+	hints->seen = calloc(h->nr_zones ? h->nr_zones : 1, sizeof(*hints->seen));
 	for (uint32_t z = 0; hints->freed && z < h->nr_zones; z++)
 		hints->freed[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
+	for (uint32_t z = 0; hints->seen && z < h->nr_zones; z++)
+		hints->seen[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
 	/* a synthetic trace's header holds the exact types its stand-in
 	 * kernel started from: nothing to learn, and events would mislead */
 	while (h->source != PRT_SOURCE_SYNTH && (got = prt_reader_next(r, &ev, NULL)) > 0)
@@ -125,8 +171,12 @@ void rp_pageblock_hints_release(struct rp_pageblock_hints *hints)
 			free(hints->mt[z]);
 		if (hints->freed)
 			free(hints->freed[z]);
+		if (hints->seen)
+			free(hints->seen[z]);
 	}
 	free(hints->mt);
 	free(hints->freed);
+	free(hints->seen);
+	free(hints->pcp_at_start);
 	memset(hints, 0, sizeof(*hints));
 }

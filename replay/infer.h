@@ -6,12 +6,23 @@
 
 #include "common/error.h"
 
+/* A block the trace shows on a pcp list since before it began. */
+struct rp_block {
+	uint64_t pfn;
+	uint8_t order;
+};
+
 /* Per header zone, per pageblock: the trace's migratetype number, -1 unknown. */
 struct rp_pageblock_hints {
 	int8_t **mt;
 	uint8_t **freed;	/* scratch: pages whose last event was a pcp free */
+	uint8_t **seen;		/* scratch: pages some event has named */
 	uint32_t nr_zones;
 	uint64_t learned;
+	/* blocks whose first event is mm_page_pcpu_drain: on a pcp list at
+	 * capture start, whatever the free map says */
+	struct rp_block *pcp_at_start;
+	uint64_t nr_pcp_at_start, cap_pcp_at_start;
 };
 
 int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, struct pr_error *err);

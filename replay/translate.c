@@ -153,6 +153,17 @@ static void seed_pageblocks(struct pa_model *m, const struct rp_translate *t,
 	}
 }
 
+/* A block on a pcp list at capture start that the free map has free: it
+ * leaves the free lists (the rest of its free block stays) and is unknown
+ * until its drain frees it. */
+static void carve_pcp_at_start(struct pa_model *m, const struct rp_block *b)
+{
+	if (pa_free_block_of(m, b->pfn, NULL) == PA_PFN_NONE)
+		return;
+	pa_apply_alloc(m, 0, b->pfn, b->order, -1);
+	pa_model_mark_unknown(m, b->pfn, b->order);
+}
+
 struct pa_model *rp_build_model(const struct rp_translate *t, const struct prt_header *h,
 				const struct rp_pageblock_hints *hints, enum pa_profile profile,
 				struct pr_error *err)
@@ -173,5 +184,7 @@ struct pa_model *rp_build_model(const struct rp_translate *t, const struct prt_h
 		 * blocks outside the model's zones are left out, not fatal */
 		pa_model_seed_free(m, b->pfn, b->order, -1, NULL);
 	}
+	for (uint64_t i = 0; hints && i < hints->nr_pcp_at_start; i++)
+		carve_pcp_at_start(m, &hints->pcp_at_start[i]);
 	return m;
 }

@@ -234,6 +234,36 @@ static void test_remote_drain(void **state)
 	assert_int_equal(r.drains_agree, 1);
 }
 
+/* The free map has an order-2 block free that the trace first names in a
+ * pcp drain: it sat on a pcp list when the trace began. The model keeps it
+ * off the free lists until the drain, so the refill before it is split
+ * from the large block, as the kernel's was, and the drain is one of a
+ * page on a pcp list since before capture. */
+static void test_drained_before_named_was_on_pcp(void **state)
+{
+	const uint64_t on_pcp = ZONE_START + 4, big = ZONE_START + 0x200;
+	const struct prt_free_block fb[] = { { on_pcp, 2, 1 }, { big, 9, 1 } };
+	const char *path = scratch_path("pcpstart.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 2);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, big, 2, 1);
+	add(w, PRT_EV_PCPU_DRAIN, on_pcp, 2, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.refills, 1);
+	assert_int_equal(r.refills_agree, 1);
+	assert_int_equal(r.refills_unknown, 0);
+	assert_int_equal(r.drains, 1);
+	assert_int_equal(r.drains_unknown, 1);
+}
+
 /* A LOST record on cpu 0: the allocations there that diverge are explained
  * by the window until one agrees exactly; after that a divergence counts. */
 static void test_lost_event_window(void **state)
@@ -412,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_remote_drain),
+		cmocka_unit_test(test_drained_before_named_was_on_pcp),
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
 		cmocka_unit_test(test_settled_blocks_proved_not_free),
