@@ -21,9 +21,12 @@ bool ls_guessed_from_initial_order(const struct lockstep *ls, uint64_t model_pfn
 }
 
 /*
- * The kernel's block for (order, mt) came from a settled free block of
- * order k > order, so its (mt, order..k-1) lists were empty. Blocks the
- * model still holds there are wrong, one of two ways:
+ * The kernel's block for (order, mt) is the head of a settled free block of
+ * order k > order, so its (mt, order..k-1) lists were empty. (A kernel block
+ * inside the model's block, not at its head, proves nothing: the kernel
+ * hands out the head of the block it takes, so its block was smaller than
+ * the model's, and the model's view of that block is what is wrong.)
+ * Blocks the model still holds there are wrong, one of two ways:
  *  - an initial (unsettled) block sits in a pageblock whose type capture
  *    guessed wrong (pageblock types are not exported): retype it, never
  *    back to a type already ruled out;
@@ -54,7 +57,7 @@ void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigne
 	uint64_t kh = pa_free_block_of(ls->m, kernel_pfn, &ko), ph;
 	bool dropped = false;
 
-	if (kh == PA_PFN_NONE || rp_unsettled_has(&ls->unsettled, kh) || ko <= order)
+	if (kh != kernel_pfn || rp_unsettled_has(&ls->unsettled, kh) || ko <= order)
 		return;
 	for (int guard = 0; guard < 4096; guard++) {
 		struct pa_prediction pred;

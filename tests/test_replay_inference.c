@@ -366,6 +366,38 @@ static void test_settled_blocks_proved_not_free(void **state)
  * settled remainder). Watermarks at 3500 pages fail an order-10 request
  * (4096 - 16 * 3 - 1023 free pages to count) in every zone.
  */
+/*
+ * The kernel's refill block lies inside a larger settled block of the model,
+ * not at its head: __rmqueue_smallest hands out the head of the block it
+ * takes, so the kernel's block was smaller than the model's and nothing is
+ * proved about its lists. The model's order-4 block stays free, and the
+ * kernel's later allocation of it is not a desync.
+ */
+static void test_refill_inside_a_model_block_proves_nothing(void **state)
+{
+	const uint64_t small = ZONE_START + 0x10, large = ZONE_START + 0x40;
+	const char *path = scratch_path("inside.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, NULL, 0);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	/* orders above 3 are freed straight to the buddy lists: both settled */
+	add(w, PRT_EV_FREE, large, 6, 0);
+	add(w, PRT_EV_FREE, small, 4, 0);
+	add(w, PRT_EV_ZONE_LOCKED, large + 8, 0, 1);
+	add(w, PRT_EV_ALLOC, small, 4, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.free_blocks_dropped, 0);
+	assert_int_equal(r.classes[RP_state_desync], 0);
+	assert_int_equal(r.allocations, 1);
+}
+
 static void two_node_header(struct prt_header *h)
 {
 	static const uint64_t start[3] = { 0x10000, 0x100000, 0x200000 };
@@ -446,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
 		cmocka_unit_test(test_settled_blocks_proved_not_free),
+		cmocka_unit_test(test_refill_inside_a_model_block_proves_nothing),
 		cmocka_unit_test(test_zone_node_and_failure_classes),
 	};
 
