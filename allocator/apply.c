@@ -375,6 +375,20 @@ void pa_model_set_auto_drain(struct pa_model *m, bool on)
 	m->auto_drain = on;
 }
 
+void pa_model_set_reclaim_active(struct pa_model *m, int node, int highest, bool on)
+{
+	for (uint32_t i = 0; i < m->nr_zones; i++) {
+		struct pa_zone *z = &m->zones[i];
+
+		if (z->d.node != node)
+			continue;
+		if (on && (int)z->d.type <= highest)
+			z->flags |= ZF_RECLAIM_ACTIVE;
+		else if (!on)
+			z->flags &= ~ZF_RECLAIM_ACTIVE;
+	}
+}
+
 int pa_run_pending_drain(struct pa_model *m, uint32_t cpu, int zone)
 {
 	if (zone < 0 || (uint32_t)zone >= m->nr_zones || cpu >= m->nr_cpus)

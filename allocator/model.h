@@ -240,6 +240,10 @@ const struct pa_zone_desc *pa_model_zone_desc(const struct pa_model *m, int zone
  * the drain itself.
  */
 void pa_model_set_auto_drain(struct pa_model *m, bool on);
+/* kswapd balancing `node` (set_reclaim_active): its zones up to zone type
+ * highest hold fewer pages on their pcp lists (6.x nr_pcp_high). Off: every
+ * zone of the node (clear_reclaim_active). */
+void pa_model_set_reclaim_active(struct pa_model *m, int node, int highest, bool on);
 uint64_t pa_pending_drain(const struct pa_model *m, uint32_t cpu, int zone);	/* pages */
 int pa_run_pending_drain(struct pa_model *m, uint32_t cpu, int zone);
 

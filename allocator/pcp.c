@@ -69,6 +69,11 @@ static int nr_pcp_high(struct pa_zone *z, struct pa_pcp *pcp, bool free_high)
 		pcp->high = imax(high - (batch << PA_BATCH_SCALE_MAX), pcp->high_min);
 		return 0;
 	}
+	/* reclaim is active: few pages stay on the lists (5.14+) */
+	if (z->flags & ZF_RECLAIM_ACTIVE) {
+		pcp->high = imax(high - imax(pcp->free_count, batch), pcp->high_min);
+		return imin(batch << 2, pcp->high);
+	}
 	if (pcp->high_min == pcp->high_max)
 		return high;
 	if (z->flags & ZF_BELOW_HIGH) {

@@ -72,9 +72,11 @@ struct pa_list {
 	uint32_t nr;
 };
 
-/* Zone flags the allocator keeps (ZONE_BELOW_HIGH, ZONE_BOOSTED_WATERMARK). */
+/* Zone flags the allocator keeps (ZONE_BELOW_HIGH, ZONE_BOOSTED_WATERMARK),
+ * and ZONE_RECLAIM_ACTIVE, which kswapd sets while it balances the node. */
 #define ZF_BELOW_HIGH		1u
 #define ZF_BOOSTED		2u
+#define ZF_RECLAIM_ACTIVE	4u
 
 /* pcp flags (6.12+) */
 #define PCPF_PREV_FREE_HIGH_ORDER	1u

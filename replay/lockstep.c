@@ -15,6 +15,8 @@
  *                              LOST_WINDOW allocations)
  *   extfrag                    compare the model's fallback
  *   compaction isolate         take the isolated free blocks off the lists
+ *   kswapd wake / sleep        reclaim active on the node's zones, which
+ *                              caps what a pcp list holds (drains come sooner)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +226,14 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	case PRT_EV_PCPU_DRAIN: on_drain(ls, ev); break;
 	case PRT_EV_EXTFRAG: on_extfrag(ls, ev); break;
 	case PRT_EV_COMPACT_ISOLATE_FREE: ls_isolate_free(ls, ev); break;
+	case PRT_EV_KSWAPD_WAKE:
+		/* balance_pgdat follows the event: reclaim is active until
+		 * kswapd sleeps (its end is not traced) */
+		pa_model_set_reclaim_active(ls->m, (int)ev->arg[0], (int)ev->arg[1], true);
+		break;
+	case PRT_EV_KSWAPD_SLEEP:
+		pa_model_set_reclaim_active(ls->m, (int)ev->arg[0], 0, false);
+		break;
 	case PRT_EV_LOST:
 		if (ev->cpu < ls->nr_cpus)
 			ls->lost_window[ev->cpu] = LOST_WINDOW;
