@@ -147,8 +147,9 @@ static void print_text(const char *path, const struct rp_result *r)
 		       100 * frac(r->extfrag_pfn_agree, r->extfrag));
 	if (r->isolated_pages || r->isolate_mismatch)
 		printf("  compaction isolated %llu free pages; %llu isolation events did not match "
-		       "the model's free blocks\n", (unsigned long long)r->isolated_pages,
-		       (unsigned long long)r->isolate_mismatch);
+		       "the model's free blocks; %llu frees only handed a page back to compaction\n",
+		       (unsigned long long)r->isolated_pages, (unsigned long long)r->isolate_mismatch,
+		       (unsigned long long)r->compaction_frees_dropped);
 }
 
 static void print_first(const struct rp_result *r)

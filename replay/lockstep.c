@@ -15,6 +15,8 @@
  *                              LOST_WINDOW allocations)
  *   extfrag                    compare the model's fallback
  *   compaction isolate         take the isolated free blocks off the lists
+ *   compaction begin / end     frees of pages the run isolated are held to
+ *                              its end (replay/compaction.h)
  *   kswapd wake / sleep        reclaim active on the node's zones, which
  *                              caps what a pcp list holds (drains come sooner)
  */
@@ -181,14 +183,42 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 }
 
+static void apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order)
+{
+	if (pa_free(ls->m, cpu, pfn, order) == PA_FREE_NOT_ALLOCATED)
+		ls->res->free_desync++;
+	ls_settle_block_of(ls, pfn, order);
+}
+
+static void apply_held_free(void *ctx, const struct rp_held_free *f)
+{
+	apply_free(ctx, f->cpu, f->pfn, f->order);
+}
+
+/* The page went back to compaction and on as a migration target: in use.
+ * If the model has it free, the kernel had isolated it. */
+static void drop_held_free(void *ctx, const struct rp_held_free *f)
+{
+	struct lockstep *ls = ctx;
+
+	if (pa_free_block_of(ls->m, f->pfn, NULL) == PA_PFN_NONE)
+		return;
+	ls_settle_block_of(ls, f->pfn, f->order);
+	pa_apply_alloc(ls->m, f->cpu, f->pfn, f->order, PA_MT_MOVABLE);
+}
+
+/* A free of a page a compaction run holds is held until the run ends
+ * (replay/compaction.h); others reach the model now. */
 static void on_free(struct lockstep *ls, const struct prt_event *ev)
 {
 	if (ev->order >= ls->t->topo.nr_orders || ev->cpu >= ls->nr_cpus)
 		return;
 	ls->res->frees++;
-	if (pa_free(ls->m, ev->cpu, ev->pfn, ev->order) == PA_FREE_NOT_ALLOCATED)
-		ls->res->free_desync++;
-	ls_settle_block_of(ls, ev->pfn, ev->order);
+	if (rp_compaction_hold_free(&ls->compaction, ev->pid, ev->cpu, ev->pfn, ev->order,
+				    ls->res->events))
+		return;
+	rp_compaction_note(&ls->compaction, ev->pid, ls->res->events);
+	apply_free(ls, ev->cpu, ev->pfn, ev->order);
 }
 
 /*
@@ -216,6 +246,9 @@ static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
 
 static void on_event(struct lockstep *ls, const struct prt_event *ev)
 {
+	if (ev->type != PRT_EV_FREE && ev->type != PRT_EV_FREE_BATCHED &&
+	    ev->type != PRT_EV_COMPACT_END)
+		rp_compaction_note(&ls->compaction, ev->pid, ls->res->events);
 	switch (ev->type) {
 	case PRT_EV_ALLOC: on_alloc(ls, ev); break;
 	case PRT_EV_FREE: on_free(ls, ev); break;
@@ -226,6 +259,12 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	case PRT_EV_PCPU_DRAIN: on_drain(ls, ev); break;
 	case PRT_EV_EXTFRAG: on_extfrag(ls, ev); break;
 	case PRT_EV_COMPACT_ISOLATE_FREE: ls_isolate_free(ls, ev); break;
+	case PRT_EV_COMPACT_BEGIN:
+		rp_compaction_begin(&ls->compaction, ev->pid, ls->res->events);
+		break;
+	case PRT_EV_COMPACT_END:
+		rp_compaction_end(&ls->compaction, ev->pid, apply_held_free, drop_held_free, ls);
+		break;
 	case PRT_EV_KSWAPD_WAKE:
 		/* balance_pgdat follows the event: reclaim is active until
 		 * kswapd sleeps (its end is not traced) */
@@ -335,6 +374,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	pa_model_destroy(ls.m);
 	rp_unsettled_release(&ls.unsettled);
+	res->compaction_frees_dropped = ls.compaction.dropped;
+	rp_compaction_release(&ls.compaction);
 	free(ls.ruled_out);
 	free(ls.lost_window);
 	rp_translate_release(&t);

@@ -12,6 +12,7 @@
 
 #include "allocator/model.h"
 #include "capture/prt.h"
+#include "replay/compaction.h"
 #include "replay/replay.h"
 #include "replay/translate.h"
 #include "replay/unsettled.h"
@@ -28,6 +29,7 @@ struct lockstep {
 	uint32_t *lost_window;	/* per cpu: allocations left in the window */
 	uint32_t nr_cpus;
 	struct rp_unsettled unsettled;
+	struct rp_compaction compaction;	/* pages compaction runs hold */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 };
 

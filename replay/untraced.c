@@ -136,7 +136,7 @@ void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order)
  * fast one reports a search window holding the one block it took from a
  * free list, of nr_taken pages.
  */
-static uint64_t isolate_range(struct lockstep *ls, uint64_t start, uint64_t end)
+static uint64_t isolate_range(struct lockstep *ls, uint32_t pid, uint64_t start, uint64_t end)
 {
 	uint64_t taken = 0;
 
@@ -146,6 +146,7 @@ static uint64_t isolate_range(struct lockstep *ls, uint64_t start, uint64_t end)
 
 		if (head == pfn && pa_isolate_free(ls->m, pfn) >= 0) {
 			rp_unsettled_touch(&ls->unsettled, pfn, order);
+			rp_compaction_isolated(&ls->compaction, pid, pfn, order);
 			taken += 1ULL << order;
 			pfn += 1ULL << order;
 		} else {
@@ -165,7 +166,8 @@ static uint64_t isolate_range(struct lockstep *ls, uint64_t start, uint64_t end)
  */
 #define FAST_SEARCH_LIMIT 16
 
-static uint64_t isolate_fast(struct lockstep *ls, uint64_t min_pfn, uint64_t free_pfn, uint64_t nr)
+static uint64_t isolate_fast(struct lockstep *ls, uint32_t pid, uint64_t min_pfn, uint64_t free_pfn,
+			     uint64_t nr)
 {
 	uint64_t pb = 1ULL << ls->t->topo.pageblock_order, low_pfn, head;
 	unsigned order = 0;
@@ -180,14 +182,16 @@ static uint64_t isolate_fast(struct lockstep *ls, uint64_t min_pfn, uint64_t fre
 	if (head == PA_PFN_NONE)
 		return 0;
 	rp_unsettled_touch(&ls->unsettled, head, order);
+	rp_compaction_isolated(&ls->compaction, pid, head, order);
 	return nr;
 }
 
 void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev)
 {
-	uint64_t taken = ev->arg[4] ? isolate_fast(ls, ev->arg[0], ev->arg[1], ev->arg[3])
-				    : isolate_range(ls, ev->arg[0], ev->arg[1]);
+	uint64_t taken = ev->arg[4] ? isolate_fast(ls, ev->pid, ev->arg[0], ev->arg[1], ev->arg[3])
+				    : isolate_range(ls, ev->pid, ev->arg[0], ev->arg[1]);
 
+	rp_compaction_scanned(&ls->compaction, ev->pid, ev->arg[0]);
 	ls->res->isolated_pages += taken;
 	ls->res->isolate_mismatch += taken != ev->arg[3];
 }

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_REPLAY_COMPACTION_H
+#define PR_REPLAY_COMPACTION_H
+
+/*
+ * The free pages a compaction run holds (cc->freepages), and the frees that
+ * only hand them back to it.
+ *
+ * The free scanner isolates free blocks; compaction_alloc gives pieces of
+ * them to migration as targets with no event. When a migration fails,
+ * compaction_free takes the target back: free_pages_prepare traces
+ * mm_page_free, but the page goes to cc->freepages, not to a pcp or buddy
+ * list, and may be handed out again (a page can be "freed" two or three
+ * times in a row). At the end of the run release_free_list frees what is
+ * left, traced again, just before mm_compaction_end. So, per compacting
+ * task: frees of pages the run may hold are held; at the run's end those
+ * after the task's last other event (the release) are applied, the earlier
+ * ones dropped (the page was reused as a target, or its release comes later
+ * in that trailing run).
+ *
+ * Which pages the run may hold: those inside the blocks the model matched
+ * to its isolation events, and, since that match can miss, any page at or
+ * above the lowest pfn its free scanner reported. Migration sources, freed
+ * for real during the run, lie below: the migrate scanner stays under the
+ * free scanner.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RP_COMPACTION_RUNS 8
+
+/* A free the run held back. */
+struct rp_held_free {
+	uint64_t pfn, seq;
+	uint32_t cpu;
+	uint8_t order;
+};
+
+struct rp_compaction_run {
+	uint32_t pid;
+	bool active;
+	uint64_t last_other;		/* seq of the task's last other event */
+	uint64_t free_low;		/* lowest pfn the free scanner reported */
+	uint64_t (*ranges)[2];		/* isolated [start, end) */
+	uint32_t nr_ranges, cap_ranges;
+	struct rp_held_free *held;
+	uint32_t nr_held, cap_held;
+};
+
+struct rp_compaction {
+	struct rp_compaction_run runs[RP_COMPACTION_RUNS];
+	uint64_t held, applied, dropped;	/* frees */
+};
+
+void rp_compaction_begin(struct rp_compaction *c, uint32_t pid, uint64_t seq);
+/* The run of pid isolated the free block [pfn, pfn + 2^order). */
+void rp_compaction_isolated(struct rp_compaction *c, uint32_t pid, uint64_t pfn, unsigned order);
+/* Its free scanner reported a search from low_pfn up. */
+void rp_compaction_scanned(struct rp_compaction *c, uint32_t pid, uint64_t low_pfn);
+/* A free by pid: true if the run holds it back (the caller skips it). */
+bool rp_compaction_hold_free(struct rp_compaction *c, uint32_t pid, uint32_t cpu, uint64_t pfn,
+			     unsigned order, uint64_t seq);
+/* Any other event of pid. */
+void rp_compaction_note(struct rp_compaction *c, uint32_t pid, uint64_t seq);
+/* mm_compaction_end of pid: apply(ctx, f) for each released free, in order,
+ * then drop(ctx, f) for each free that only handed a page back. */
+void rp_compaction_end(struct rp_compaction *c, uint32_t pid,
+		       void (*apply)(void *ctx, const struct rp_held_free *f),
+		       void (*drop)(void *ctx, const struct rp_held_free *f), void *ctx);
+void rp_compaction_release(struct rp_compaction *c);
+
+#endif
