@@ -32,6 +32,20 @@ int pa_isolate_free(struct pa_model *m, uint64_t pfn)
 	return (int)order;
 }
 
+int pa_putback_isolated(struct pa_model *m, uint64_t pfn, unsigned order)
+{
+	struct pa_zone *z = zone_of(m, pfn);
+	uint64_t n = (uint64_t)1 << order;
+
+	if (!z || order >= m->nr_orders || pfn + n > z->end || (pfn & (n - 1)))
+		return -1;
+	for (uint64_t i = 0; i < n; i++)
+		if (pg_state(zpage(z, pfn + i)) != PG_ALLOC)
+			return -1;
+	free_block_pieces(m, z, pfn, order);
+	return 0;
+}
+
 uint64_t pa_fast_isolate_pick(const struct pa_model *m, int zone, unsigned order,
 			      uint64_t min_pfn, uint64_t low_pfn, unsigned limit)
 {

@@ -278,6 +278,11 @@ int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned 
  * list (compaction's free scanner). Its order, or -1 if pfn heads none. */
 int pa_isolate_free(struct pa_model *m, uint64_t pfn);
 
+/* __putback_isolated_page: a block the model took off the free lists as
+ * isolated goes back to them (merging as a free does). 0, or -1 if the
+ * range is not plain allocated pages of one zone. */
+int pa_putback_isolated(struct pa_model *m, uint64_t pfn, unsigned order);
+
 /* compaction's fast_isolate_freepages on one order: walking the movable
  * free list from its tail, the first block at or above low_pfn, else the
  * highest at or above min_pfn among the first `limit`. PA_PFN_NONE if none.

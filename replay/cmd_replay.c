@@ -147,9 +147,11 @@ static void print_text(const char *path, const struct rp_result *r)
 		       100 * frac(r->extfrag_pfn_agree, r->extfrag));
 	if (r->isolated_pages || r->isolate_mismatch)
 		printf("  compaction isolated %llu free pages; %llu isolation events did not match "
-		       "the model's free blocks; %llu frees only handed a page back to compaction\n",
+		       "the model's free blocks; %llu frees only handed a page back to compaction; "
+		       "its releases showed %llu blocks the kernel had isolated (%llu taken back)\n",
 		       (unsigned long long)r->isolated_pages, (unsigned long long)r->isolate_mismatch,
-		       (unsigned long long)r->compaction_frees_dropped);
+		       (unsigned long long)r->compaction_frees_dropped,
+		       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone);
 }
 
 static void print_first(const struct rp_result *r)

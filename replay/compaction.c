@@ -26,6 +26,7 @@ void rp_compaction_begin(struct rp_compaction *c, uint32_t pid, uint64_t seq)
 	r->active = true;
 	r->last_other = seq;
 	r->free_low = UINT64_MAX;
+	r->kernel_max_order = 0;
 	r->nr_ranges = r->nr_held = 0;
 }
 
@@ -48,17 +49,25 @@ void rp_compaction_isolated(struct rp_compaction *c, uint32_t pid, uint64_t pfn,
 	if (!r || (r->nr_ranges == r->cap_ranges &&
 		   !grow((void **)&r->ranges, &r->cap_ranges, sizeof(*r->ranges))))
 		return;
-	r->ranges[r->nr_ranges][0] = pfn;
-	r->ranges[r->nr_ranges][1] = pfn + (1ULL << order);
-	r->nr_ranges++;
+	r->ranges[r->nr_ranges++] = (struct rp_isolated){ .pfn = pfn, .order = (uint8_t)order };
 }
 
-void rp_compaction_scanned(struct rp_compaction *c, uint32_t pid, uint64_t low_pfn)
+void rp_compaction_scanned(struct rp_compaction *c, uint32_t pid, uint64_t low_pfn,
+			   unsigned max_order)
 {
 	struct rp_compaction_run *r = run_of(c, pid);
 
-	if (r && low_pfn < r->free_low)
+	if (!r)
+		return;
+	if (low_pfn < r->free_low)
 		r->free_low = low_pfn;
+	if (max_order > r->kernel_max_order)
+		r->kernel_max_order = max_order;
+}
+
+static bool inside(const struct rp_isolated *b, uint64_t pfn)
+{
+	return pfn >= b->pfn && pfn - b->pfn < (1ULL << b->order);
 }
 
 static bool may_hold(const struct rp_compaction_run *r, uint64_t pfn)
@@ -66,7 +75,7 @@ static bool may_hold(const struct rp_compaction_run *r, uint64_t pfn)
 	if (pfn >= r->free_low)
 		return true;
 	for (uint32_t i = 0; i < r->nr_ranges; i++)
-		if (pfn >= r->ranges[i][0] && pfn < r->ranges[i][1])
+		if (inside(&r->ranges[i], pfn))
 			return true;
 	return false;
 }
@@ -96,7 +105,7 @@ void rp_compaction_note(struct rp_compaction *c, uint32_t pid, uint64_t seq)
 
 /* In the trailing run, and its page's last free there (the run may end
  * with a compaction_free just before the release of the same page). */
-static bool released(const struct rp_compaction_run *r, uint32_t i)
+bool rp_compaction_released(const struct rp_compaction_run *r, uint32_t i)
 {
 	if (r->held[i].seq <= r->last_other)
 		return false;
@@ -106,24 +115,25 @@ static bool released(const struct rp_compaction_run *r, uint32_t i)
 	return true;
 }
 
-void rp_compaction_end(struct rp_compaction *c, uint32_t pid,
-		       void (*apply)(void *ctx, const struct rp_held_free *f),
-		       void (*drop)(void *ctx, const struct rp_held_free *f), void *ctx)
+struct rp_compaction_run *rp_compaction_ending(struct rp_compaction *c, uint32_t pid)
 {
 	struct rp_compaction_run *r = run_of(c, pid);
 
-	if (!r)
-		return;
-	for (uint32_t i = 0; i < r->nr_held; i++)
-		if (released(r, i)) {
-			apply(ctx, &r->held[i]);
+	for (uint32_t i = 0; r && i < r->nr_held; i++) {
+		for (uint32_t b = 0; b < r->nr_ranges; b++)
+			if (inside(&r->ranges[b], r->held[i].pfn))
+				r->ranges[b].touched = true;
+		if (rp_compaction_released(r, i))
 			c->applied++;
-		}
-	for (uint32_t i = 0; i < r->nr_held; i++)
-		if (!released(r, i)) {
-			drop(ctx, &r->held[i]);
+		else
 			c->dropped++;
-		}
+	}
+	return r;
+}
+
+void rp_compaction_finish(struct rp_compaction *c, struct rp_compaction_run *r)
+{
+	(void)c;
 	r->active = false;
 	r->nr_ranges = r->nr_held = 0;
 }

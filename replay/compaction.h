@@ -42,7 +42,12 @@ struct rp_compaction_run {
 	bool active;
 	uint64_t last_other;		/* seq of the task's last other event */
 	uint64_t free_low;		/* lowest pfn the free scanner reported */
-	uint64_t (*ranges)[2];		/* isolated [start, end) */
+	unsigned kernel_max_order;	/* largest block its events say it took */
+	struct rp_isolated {
+		uint64_t pfn;
+		uint8_t order;
+		bool touched;		/* a held free fell inside */
+	} *ranges;			/* the blocks the model isolated */
 	uint32_t nr_ranges, cap_ranges;
 	struct rp_held_free *held;
 	uint32_t nr_held, cap_held;
@@ -56,18 +61,24 @@ struct rp_compaction {
 void rp_compaction_begin(struct rp_compaction *c, uint32_t pid, uint64_t seq);
 /* The run of pid isolated the free block [pfn, pfn + 2^order). */
 void rp_compaction_isolated(struct rp_compaction *c, uint32_t pid, uint64_t pfn, unsigned order);
-/* Its free scanner reported a search from low_pfn up. */
-void rp_compaction_scanned(struct rp_compaction *c, uint32_t pid, uint64_t low_pfn);
+/* Its free scanner reported a search from low_pfn up, taking blocks of
+ * order up to max_order. */
+void rp_compaction_scanned(struct rp_compaction *c, uint32_t pid, uint64_t low_pfn,
+			   unsigned max_order);
 /* A free by pid: true if the run holds it back (the caller skips it). */
 bool rp_compaction_hold_free(struct rp_compaction *c, uint32_t pid, uint32_t cpu, uint64_t pfn,
 			     unsigned order, uint64_t seq);
 /* Any other event of pid. */
 void rp_compaction_note(struct rp_compaction *c, uint32_t pid, uint64_t seq);
-/* mm_compaction_end of pid: apply(ctx, f) for each released free, in order,
- * then drop(ctx, f) for each free that only handed a page back. */
-void rp_compaction_end(struct rp_compaction *c, uint32_t pid,
-		       void (*apply)(void *ctx, const struct rp_held_free *f),
-		       void (*drop)(void *ctx, const struct rp_held_free *f), void *ctx);
+/*
+ * mm_compaction_end of pid: the run, with `touched` set on its blocks, or
+ * NULL if none is tracked. Its held frees are released (the trailing
+ * release, applied) or not (handed a page back, dropped): see
+ * rp_compaction_released. rp_compaction_finish forgets the run.
+ */
+struct rp_compaction_run *rp_compaction_ending(struct rp_compaction *c, uint32_t pid);
+bool rp_compaction_released(const struct rp_compaction_run *r, uint32_t i);
+void rp_compaction_finish(struct rp_compaction *c, struct rp_compaction_run *r);
 void rp_compaction_release(struct rp_compaction *c);
 
 #endif

@@ -183,28 +183,11 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 }
 
-static void apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order)
+void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order)
 {
 	if (pa_free(ls->m, cpu, pfn, order) == PA_FREE_NOT_ALLOCATED)
 		ls->res->free_desync++;
 	ls_settle_block_of(ls, pfn, order);
-}
-
-static void apply_held_free(void *ctx, const struct rp_held_free *f)
-{
-	apply_free(ctx, f->cpu, f->pfn, f->order);
-}
-
-/* The page went back to compaction and on as a migration target: in use.
- * If the model has it free, the kernel had isolated it. */
-static void drop_held_free(void *ctx, const struct rp_held_free *f)
-{
-	struct lockstep *ls = ctx;
-
-	if (pa_free_block_of(ls->m, f->pfn, NULL) == PA_PFN_NONE)
-		return;
-	ls_settle_block_of(ls, f->pfn, f->order);
-	pa_apply_alloc(ls->m, f->cpu, f->pfn, f->order, PA_MT_MOVABLE);
 }
 
 /* A free of a page a compaction run holds is held until the run ends
@@ -218,7 +201,7 @@ static void on_free(struct lockstep *ls, const struct prt_event *ev)
 				    ls->res->events))
 		return;
 	rp_compaction_note(&ls->compaction, ev->pid, ls->res->events);
-	apply_free(ls, ev->cpu, ev->pfn, ev->order);
+	ls_apply_free(ls, ev->cpu, ev->pfn, ev->order);
 }
 
 /*
@@ -263,7 +246,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 		rp_compaction_begin(&ls->compaction, ev->pid, ls->res->events);
 		break;
 	case PRT_EV_COMPACT_END:
-		rp_compaction_end(&ls->compaction, ev->pid, apply_held_free, drop_held_free, ls);
+		ls_compaction_end(ls, ev->pid);
 		break;
 	case PRT_EV_KSWAPD_WAKE:
 		/* balance_pgdat follows the event: reclaim is active until

@@ -46,5 +46,9 @@ unsigned ls_take_untraced(struct lockstep *ls, const struct pa_request *req,
 void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order);
 /* mm_compaction_(fast_)isolate_freepages */
 void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev);
+/* mm_compaction_end: the run's held frees, and what its release reveals. */
+void ls_compaction_end(struct lockstep *ls, uint32_t pid);
+/* A free reaching the model (pcp or buddy, as the model decides). */
+void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order);
 
 #endif

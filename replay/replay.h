@@ -138,6 +138,8 @@ struct rp_result {
 	uint64_t isolated_pages;	/* taken by compaction's free scanner */
 	uint64_t isolate_mismatch;	/* isolation events the model could not match */
 	uint64_t compaction_frees_dropped;	/* frees that handed a page back to compaction */
+	uint64_t isolations_found;	/* blocks a release showed the kernel had isolated */
+	uint64_t isolations_undone;	/* blocks the model had isolated instead, put back */
 	uint64_t frees, free_desync, extfrag;
 	uint64_t extfrag_agree;		/* model fell back the same way (mt, order, claim) */
 	uint64_t extfrag_pfn_agree;	/* ... and to the same block */
