@@ -85,7 +85,7 @@ void post_alloc(struct pa_model *m, struct pa_zone *z, unsigned order, unsigned 
 	if (m->p->fair_zones)
 		z->alloc_batch -= (int64_t)1 << order;
 	if (m->p->pcp_autotune && !(z->flags & ZF_BELOW_HIGH) &&
-	    !zone_watermark_fast(m, z, 0, wmark(z, AF_WMARK_HIGH), (int)z->d.type, 0))
+	    !zone_watermark_fast(m, z, 0, wmark(z, AF_WMARK_HIGH), (int)z->d.type, 0, PA_NO_CPU))
 		z->flags |= ZF_BELOW_HIGH;
 }
 
@@ -150,11 +150,18 @@ static bool rmqueue_find_in_zone(const struct pa_model *m, const struct pa_zone 
 	       rmqueue_find(m, z, order, mt, af & ~AF_NOFRAGMENT, mode, t);
 }
 
+/* cpu did something else: its refill, if one was in progress, is over */
+static void end_refill(struct pa_model *m, uint32_t cpu)
+{
+	if (cpu < m->nr_cpus)
+		m->bulk[cpu].active = false;
+}
+
 enum pa_apply_result pa_apply_alloc(struct pa_model *m, uint32_t cpu, uint64_t pfn,
 				    unsigned order, int migratetype)
 {
 	struct pa_zone *z = zone_of(m, pfn);
-	bool after_refill = m->bulk.active && m->bulk.cpu == cpu;
+	bool after_refill = cpu < m->nr_cpus && m->bulk[cpu].active;
 
 	if (m->dh && order == 0 && cpu < m->nr_cpus && dh_owns(m, pfn)) {
 		dh_take(m, cpu, pfn);	/* never on the buddy lists */
@@ -163,7 +170,7 @@ enum pa_apply_result pa_apply_alloc(struct pa_model *m, uint32_t cpu, uint64_t p
 	struct pa_page *p;
 	unsigned found;
 
-	m->bulk.active = false;
+	end_refill(m, cpu);
 	if (!z || cpu >= m->nr_cpus || order >= m->nr_orders ||
 	    pfn + ((uint64_t)1 << order) > z->end || (pfn & (((uint64_t)1 << order) - 1)))
 		return PA_APPLY_OUTSIDE;
@@ -201,7 +208,7 @@ enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pf
 				   unsigned order, int migratetype)
 {
 	struct pa_zone *z = zone_of(m, pfn);
-	struct pa_bulk *b = &m->bulk;
+	struct pa_bulk *b;
 	int64_t h;
 	unsigned found;
 
@@ -211,6 +218,7 @@ enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pf
 	if (migratetype < 0 || migratetype >= PA_PCPTYPES || !pcp_allowed(m, order))
 		migratetype = migratetype == PA_MT_HIGHATOMIC || migratetype == PA_MT_CMA ?
 				      PA_MT_MOVABLE : PA_MT_UNMOVABLE;
+	b = &m->bulk[cpu];
 	if (!(b->active && b->cpu == cpu && b->zone == z->idx && b->order == order &&
 	      b->mt == migratetype)) {
 		/* the first block of a refill: rmqueue_pcplist and nr_pcp_alloc ran */
@@ -242,15 +250,16 @@ enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pf
 uint64_t pa_predict_refill(const struct pa_model *m, uint32_t cpu, int zone, unsigned order,
 			   int migratetype)
 {
-	const struct pa_bulk *b = &m->bulk;
+	const struct pa_bulk *b;
 	const struct pa_zone *z;
 	struct pa_take t;
 	int mode = MODE_NORMAL;
 
 	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders ||
-	    migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)
+	    migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES || cpu >= m->nr_cpus)
 		return PA_PFN_NONE;
 	z = &m->zones[zone];
+	b = &m->bulk[cpu];
 	if (b->active && b->cpu == cpu && b->zone == zone && b->order == order &&
 	    b->mt == migratetype)
 		mode = b->mode;
@@ -262,7 +271,7 @@ uint64_t pa_predict_refill(const struct pa_model *m, uint32_t cpu, int zone, uns
 int pa_predict_rmqueue(const struct pa_model *m, uint32_t cpu, int zone, unsigned order,
 		       int migratetype, struct pa_prediction *out)
 {
-	const struct pa_bulk *b = &m->bulk;
+	const struct pa_bulk *b;
 	const struct pa_zone *z;
 	struct pa_take t;
 	int mode = MODE_NORMAL;
@@ -270,9 +279,10 @@ int pa_predict_rmqueue(const struct pa_model *m, uint32_t cpu, int zone, unsigne
 	*out = (struct pa_prediction){ .pfn = PA_PFN_NONE, .zone = -1, .migratetype = migratetype,
 				       .fallback_mt = -1 };
 	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders ||
-	    migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)
+	    migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES || cpu >= m->nr_cpus)
 		return -1;
 	z = &m->zones[zone];
+	b = &m->bulk[cpu];
 	if (b->active && b->cpu == cpu && b->zone == zone && b->order == order &&
 	    b->mt == migratetype)
 		mode = b->mode;
@@ -304,7 +314,7 @@ int pa_pcp_drain(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order,
 	struct pa_zone *z = zone_of(m, pfn);
 	struct pa_page *p;
 
-	m->bulk.active = false;
+	end_refill(m, cpu);
 	if (!z || order >= m->nr_orders || pfn + ((uint64_t)1 << order) > z->end)
 		return -1;
 	p = zpage(z, pfn);
@@ -331,7 +341,7 @@ static enum pa_free_result free_common(struct pa_model *m, uint32_t cpu, uint64_
 	uint64_t n = (uint64_t)1 << order;
 	int mt;
 
-	m->bulk.active = false;
+	end_refill(m, cpu);
 	if (!z || cpu >= m->nr_cpus || order >= m->nr_orders || pfn + n > z->end ||
 	    (pfn & (n - 1)))
 		return PA_FREE_OUTSIDE;
@@ -438,7 +448,7 @@ int pa_alloc(struct pa_model *m, const struct pa_request *req, struct pa_predict
 	struct pa_zone *z;
 	uint64_t pfn;
 
-	m->bulk.active = false;
+	end_refill(m, req->cpu);
 	if (pa_predict(m, req, out) < 0)
 		return -1;
 	decide(m, req, &pk);

@@ -114,8 +114,9 @@ struct pa_model *pa_model_create(const struct pa_topology *topo, enum pa_profile
 	/* openEuler: reliable_allow_fallback starts true (mm/mem_reliable.c) */
 	m->reliable_fallback = m->p->oe_reliable;
 	m->cpu_node = calloc(m->nr_cpus, sizeof(*m->cpu_node));
+	m->bulk = calloc(m->nr_cpus, sizeof(*m->bulk));
 	m->zones = calloc(m->nr_zones, sizeof(*m->zones));
-	if (!m->cpu_node || !m->zones) {
+	if (!m->cpu_node || !m->bulk || !m->zones) {
 		pr_fail(err, PR_ENOMEM, "out of memory for the model");
 		pa_model_destroy(m);
 		return NULL;
@@ -152,6 +153,7 @@ void pa_model_destroy(struct pa_model *m)
 	}
 	free(m->zones);
 	free(m->cpu_node);
+	free(m->bulk);
 	free(m->zonelists);
 	free(m->zl_len);
 	free(m);

@@ -133,9 +133,10 @@ retry:
 		}
 		if (m->p->wm == WM_K44)
 			ok = zone_watermark_ok(m, z, c->r->order, wmark(z, af),
-					       (int)m->zones[pref_zone].d.type, af);
+					       (int)m->zones[pref_zone].d.type, af, c->r->cpu);
 		else
-			ok = zone_watermark_fast(m, z, c->r->order, wmark(z, af), hz, af);
+			ok = zone_watermark_fast(m, z, c->r->order, wmark(z, af), hz, af,
+						 c->r->cpu);
 		if (!ok && !(af & AF_NO_WATERMARKS))
 			continue;
 		if (rmqueue_pick(m, z, c, af, pk)) {

@@ -189,7 +189,7 @@ struct pa_model {
 	bool auto_drain;
 	bool reliable_fallback;
 	struct pa_dhpool *dh;		/* openEuler dynamic hugetlb pool, or NULL */
-	struct pa_bulk bulk;
+	struct pa_bulk *bulk;		/* per cpu: the refill in progress */
 	int last_zone;			/* pfn lookup cache */
 	size_t bytes;
 };
@@ -290,10 +290,12 @@ void drain_run(struct pa_model *m, struct pa_zone *z, uint32_t cpu);
 
 /* watermark.c */
 int64_t wmark(const struct pa_zone *z, unsigned af);
+/* cpu: whose refill in progress the check counts as still free (PA_NO_CPU: none) */
+#define PA_NO_CPU UINT32_MAX
 bool zone_watermark_ok(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-		       int64_t mark, int hz, unsigned af);
+		       int64_t mark, int hz, unsigned af, uint32_t cpu);
 bool zone_watermark_fast(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			 int64_t mark, int hz, unsigned af);
+			 int64_t mark, int hz, unsigned af, uint32_t cpu);
 bool boost_watermark(const struct pa_model *m, struct pa_zone *z);
 
 /* gfp.c */

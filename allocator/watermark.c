@@ -73,22 +73,31 @@ static bool highatomic_usable(const struct pa_model *m, unsigned af)
  * comes before the mm_page_alloc it serves) happened after the allocation's
  * watermark check: the check saw those blocks still free in the buddy lists.
  */
-static int64_t refill_credit(const struct pa_model *m, const struct pa_zone *z)
+static const struct pa_bulk *refill_of(const struct pa_model *m, const struct pa_zone *z,
+				       uint32_t cpu)
 {
-	return m->bulk.active && m->bulk.zone == z->idx ? (int64_t)m->bulk.pages : 0;
+	return cpu < m->nr_cpus && m->bulk[cpu].active && m->bulk[cpu].zone == z->idx ?
+		       &m->bulk[cpu] : NULL;
+}
+
+static int64_t refill_credit(const struct pa_model *m, const struct pa_zone *z, uint32_t cpu)
+{
+	const struct pa_bulk *b = refill_of(m, z, cpu);
+
+	return b ? (int64_t)b->pages : 0;
 }
 
 static bool wm_ok(const struct pa_model *m, const struct pa_zone *z, unsigned order, int64_t mark,
-		  int hz, unsigned af)
+		  int hz, unsigned af, uint32_t cpu)
 {
-	int64_t free = z->free_pages + refill_credit(m, z) - unusable_free(m, z, order, af);
+	int64_t free = z->free_pages + refill_credit(m, z, cpu) - unusable_free(m, z, order, af);
 	int64_t min = reserve_discount(m, mark, af);
 
 	if (free <= min + (int64_t)z->d.lowmem_reserve[hz])
 		return false;
 	if (!order)
 		return true;
-	if (refill_credit(m, z) && m->bulk.order >= order)
+	if (refill_credit(m, z, cpu) && refill_of(m, z, cpu)->order >= order)
 		return true;	/* the refill's first block was free at that order */
 	for (unsigned o = order; o < m->nr_orders; o++) {
 		if (!z->nr_free[o])
@@ -107,9 +116,9 @@ static bool wm_ok(const struct pa_model *m, const struct pa_zone *z, unsigned or
 }
 
 bool zone_watermark_ok(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-		       int64_t mark, int hz, unsigned af)
+		       int64_t mark, int hz, unsigned af, uint32_t cpu)
 {
-	return wm_ok(m, z, order, mark, hz, af);
+	return wm_ok(m, z, order, mark, hz, af, cpu);
 }
 
 /*
@@ -118,12 +127,13 @@ bool zone_watermark_ok(const struct pa_model *m, const struct pa_zone *z, unsign
  * ignores the boost.
  */
 bool zone_watermark_fast(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			 int64_t mark, int hz, unsigned af)
+			 int64_t mark, int hz, unsigned af, uint32_t cpu)
 {
 	if (m->p->wm == WM_K44)
-		return wm_ok(m, z, order, mark, hz, af);
+		return wm_ok(m, z, order, mark, hz, af, cpu);
 	if (!order) {
-		int64_t usable = z->free_pages + refill_credit(m, z), reserved = unusable_free(m, z, 0, af);
+		int64_t usable = z->free_pages + refill_credit(m, z, cpu);
+		int64_t reserved = unusable_free(m, z, 0, af);
 
 		if (m->p->wm == WM_K6)
 			usable -= usable < reserved ? usable : reserved;
@@ -132,11 +142,11 @@ bool zone_watermark_fast(const struct pa_model *m, const struct pa_zone *z, unsi
 		if (usable > mark + (int64_t)z->d.lowmem_reserve[hz])
 			return true;
 	}
-	if (wm_ok(m, z, order, mark, hz, af))
+	if (wm_ok(m, z, order, mark, hz, af, cpu))
 		return true;
 	if (!order && (af & (m->p->wm == WM_K6 ? AF_HIGH : AF_HARDER)) && z->boost &&
 	    (af & AF_WMARK_MASK) == AF_WMARK_MIN)
-		return wm_ok(m, z, order, z->raw_wmark[0], hz, af);
+		return wm_ok(m, z, order, z->raw_wmark[0], hz, af, cpu);
 	return false;
 }
 

@@ -456,6 +456,37 @@ static void test_watermark_before_refill(void **state)
 }
 
 /*
+ * The same refill on cpu 0, but cpu 1 allocates between the refill and the
+ * allocation it serves: the refill on cpu 0 is still the one in progress
+ * for cpu 0's watermark check (each cpu has its own).
+ */
+static void test_watermark_before_refill_other_cpu_between(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("wmrefill2.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event other = { .type = PRT_EV_ALLOC, .pfn = ZONE_START + 0x200, .order = 4,
+				   .cpu = 1, .gfp = MOVABLE_GFP, .migratetype = 1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	h.zones[0].wmark_min = h.zones[0].wmark_low = h.zones[0].wmark_high = 400;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 9, 1);
+	other.ts_ns = next_ts();
+	assert_int_equal(prt_writer_add(w, &other, NULL), 0);
+	add(w, PRT_EV_ALLOC, ZONE_START, 9, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.classes[RP_model_failed], 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 2);
+}
+
+/*
  * A refill takes 0x100000 out of the order-10 block: the remainders
  * 0x100001 (order 0), 0x100002 (1), ... 0x100200 (9) go to the lists.
  * The next refill takes 0x100200 from the order-9 remainder, so the
@@ -607,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_release_shows_the_isolated_block),
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
+		cmocka_unit_test(test_watermark_before_refill_other_cpu_between),
 		cmocka_unit_test(test_settled_blocks_proved_not_free),
 		cmocka_unit_test(test_refill_inside_a_model_block_proves_nothing),
 		cmocka_unit_test(test_zone_node_and_failure_classes),
