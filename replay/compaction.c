@@ -7,7 +7,7 @@
 
 static struct rp_compaction_run *run_of(struct rp_compaction *c, uint32_t pid)
 {
-	for (unsigned i = 0; i < RP_COMPACTION_RUNS; i++)
+	for (unsigned i = 0; c->nr_active && i < RP_COMPACTION_RUNS; i++)
 		if (c->runs[i].active && c->runs[i].pid == pid)
 			return &c->runs[i];
 	return NULL;
@@ -22,6 +22,8 @@ void rp_compaction_begin(struct rp_compaction *c, uint32_t pid, uint64_t seq)
 			r = &c->runs[i];
 	if (!r)
 		return;	/* more tasks compacting at once than tracked: as before */
+	if (!r->active)
+		c->nr_active++;
 	r->pid = pid;
 	r->active = true;
 	r->last_other = seq;
@@ -133,7 +135,7 @@ struct rp_compaction_run *rp_compaction_ending(struct rp_compaction *c, uint32_t
 
 void rp_compaction_finish(struct rp_compaction *c, struct rp_compaction_run *r)
 {
-	(void)c;
+	c->nr_active--;
 	r->active = false;
 	r->nr_ranges = r->nr_held = 0;
 }

@@ -55,6 +55,7 @@ struct rp_compaction_run {
 
 struct rp_compaction {
 	struct rp_compaction_run runs[RP_COMPACTION_RUNS];
+	unsigned nr_active;		/* most events come with none: skip the search */
 	uint64_t held, applied, dropped;	/* frees */
 };
 
