@@ -2,7 +2,8 @@
 /*
  * Free pages taken off the buddy lists with no allocation event: the
  * compaction free scanner (__isolate_free_page). Its pages become migration
- * targets or come back through __free_pages, which is traced.
+ * targets or come back through __free_pages, which is traced. Also the
+ * list corrections replay makes when events show the lists differ.
  */
 #include "allocator/model.h"
 #include "allocator/types.h"
@@ -30,6 +31,30 @@ int pa_isolate_free(struct pa_model *m, uint64_t pfn)
 		for (uint64_t q = pfn; q < pfn + ((uint64_t)1 << order); q += (uint64_t)1 << m->pb_order)
 			pa_model_set_pageblock_mt(m, q, PA_MT_MOVABLE);
 	return (int)order;
+}
+
+int pa_free_block_to_tail(struct pa_model *m, uint64_t pfn)
+{
+	struct pa_zone *z = zone_of(m, pfn);
+	struct pa_page *p;
+	struct pa_list *l;
+
+	if (!z || pg_state(p = zpage(z, pfn)) != PG_BUDDY)
+		return -1;
+	l = &z->free[pg_order(p)][pg_lmt(p)];
+	list_unlink(z, l, pfn);
+	list_add_tail(z, l, pfn);
+	return 0;
+}
+
+int pa_free_block_mt(const struct pa_model *m, uint64_t pfn)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+	const struct pa_page *p;
+
+	if (!z || pg_state(p = zpage(z, pfn)) != PG_BUDDY)
+		return -1;
+	return (int)pg_lmt(p);
 }
 
 int pa_putback_isolated(struct pa_model *m, uint64_t pfn, unsigned order)

@@ -278,6 +278,12 @@ int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned 
  * list (compaction's free scanner). Its order, or -1 if pfn heads none. */
 int pa_isolate_free(struct pa_model *m, uint64_t pfn);
 
+/* Move the free buddy block whose head is pfn to the tail of its list. 0,
+ * or -1 if pfn heads no free block. */
+int pa_free_block_to_tail(struct pa_model *m, uint64_t pfn);
+/* The migratetype of the list the free block headed by pfn is on, or -1. */
+int pa_free_block_mt(const struct pa_model *m, uint64_t pfn);
+
 /* __putback_isolated_page: a block the model took off the free lists as
  * isolated goes back to them (merging as a free does). 0, or -1 if the
  * range is not plain allocated pages of one zone. */

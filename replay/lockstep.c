@@ -149,6 +149,8 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 	ls->res->refills++;
 	ls_correct_empty_lists(ls, ev->cpu, zone, ev->order, mt, ev->pfn);
 	predicted = pa_predict_refill(ls->m, ev->cpu, zone, ev->order, mt);
+	if (predicted != ev->pfn)
+		ls_passed_over(ls, predicted, ev->pfn);
 	if (predicted == ev->pfn)
 		ls->res->refills_agree++;
 	else if (ls_guessed_from_initial_order(ls, predicted, PA_PATH_BUDDY))
@@ -317,7 +319,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	struct prt_reader *r = prt_reader_open(path, err);
 	struct rp_translate t;
 	struct rp_pageblock_hints hints = { 0 };
-	struct lockstep ls = { .res = res, .obs = opt->observer, .err = err };
+	struct lockstep ls = { .res = res, .obs = opt->observer, .err = err,
+				 .passed_over = PA_PFN_NONE };
 	const struct prt_header *h;
 	int ret = -1;
 

@@ -31,6 +31,8 @@ struct lockstep {
 	struct rp_unsettled unsettled;
 	struct rp_compaction compaction;	/* pages compaction runs hold */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
+	uint64_t passed_over;	/* the model's refill choice the kernel last passed over */
+	unsigned times_passed;	/* ... that many times in a row */
 };
 
 /* The model chose among initial free blocks of unknown list order. */
@@ -39,6 +41,8 @@ bool ls_guessed_from_initial_order(const struct lockstep *ls, uint64_t model_pfn
 /* A refill from a larger block: the model's smaller blocks there are wrong. */
 void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigned order, int mt,
 			    uint64_t kernel_pfn);
+/* A refill took another block of the list whose head the model chose. */
+void ls_passed_over(struct lockstep *ls, uint64_t model_pfn, uint64_t kernel_pfn);
 /* Blocks above the kernel's on its pcp list left untraced: let them go. */
 unsigned ls_take_untraced(struct lockstep *ls, const struct pa_request *req,
 			  struct pa_prediction *p, const struct prt_event *ev, int mt);

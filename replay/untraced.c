@@ -84,6 +84,36 @@ void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigne
 }
 
 /*
+ * A refill took block K from the very list (order, migratetype) whose head
+ * P the model chose: on the kernel's list P was not first. Either it is not
+ * free there (something no event shows took it) or it sits deeper (a merge
+ * the model placed differently). Left at the head it would be chosen again
+ * and again; passed over twice in a row, it goes to the tail of its list.
+ * (Once is not enough: it is often just second, and taken next.)
+ */
+#define PASSED_OVER_LIMIT 2
+
+void ls_passed_over(struct lockstep *ls, uint64_t model_pfn, uint64_t kernel_pfn)
+{
+	unsigned mo, ko;
+
+	if (pa_free_block_of(ls->m, model_pfn, &mo) != model_pfn ||
+	    pa_free_block_of(ls->m, kernel_pfn, &ko) != kernel_pfn || mo != ko ||
+	    pa_free_block_mt(ls->m, model_pfn) != pa_free_block_mt(ls->m, kernel_pfn) ||
+	    rp_unsettled_has(&ls->unsettled, model_pfn))
+		return;
+	if (ls->passed_over != model_pfn) {
+		ls->passed_over = model_pfn;
+		ls->times_passed = 0;
+	}
+	if (++ls->times_passed < PASSED_OVER_LIMIT)
+		return;
+	if (pa_free_block_to_tail(ls->m, model_pfn) == 0)
+		ls->res->blocks_demoted++;
+	ls->passed_over = PA_PFN_NONE;
+}
+
+/*
  * alloc_pages_bulk (vmalloc, kernel stacks, network buffers) takes pages from
  * the head of a pcp list without mm_page_alloc. When the kernel's block sits
  * below the model's prediction on the same pcp list, the blocks above it

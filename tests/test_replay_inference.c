@@ -391,6 +391,41 @@ static void test_release_shows_the_isolated_block(void **state)
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
 
+/*
+ * Four order-3 blocks reach the buddy lists through pcp drains, P last, so
+ * P heads the model's list. The kernel's refills take K1, K2, K3 and never
+ * P (on its list P was not first). Passed over twice, P goes to the tail,
+ * and the third refill is the model's choice.
+ */
+static void test_block_passed_over_twice(void **state)
+{
+	const uint64_t k3 = ZONE_START + 0x40, k2 = ZONE_START + 0x80, k1 = ZONE_START + 0xc0;
+	const uint64_t p = ZONE_START + 0x100;
+	const uint64_t order_drained[] = { k3, k2, k1, p };
+	const char *path = scratch_path("passed.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, NULL, 0);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (int i = 0; i < 4; i++) {
+		add(w, PRT_EV_FREE, order_drained[i], 3, 0);
+		add(w, PRT_EV_PCPU_DRAIN, order_drained[i], 3, 0);
+	}
+	add(w, PRT_EV_ZONE_LOCKED, k1, 3, 1);
+	add(w, PRT_EV_ZONE_LOCKED, k2, 3, 1);
+	add(w, PRT_EV_ZONE_LOCKED, k3, 3, 1);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.refills, 3);
+	assert_int_equal(r.blocks_demoted, 1);
+	assert_int_equal(r.refills_agree, 1);
+}
+
 /* A LOST record on cpu 0: the allocations there that diverge are explained
  * by the window until one agrees exactly; after that a divergence counts. */
 static void test_lost_event_window(void **state)
@@ -636,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_reclaim_active_limits_pcp),
 		cmocka_unit_test(test_frees_back_to_compaction),
 		cmocka_unit_test(test_release_shows_the_isolated_block),
+		cmocka_unit_test(test_block_passed_over_twice),
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
 		cmocka_unit_test(test_watermark_before_refill_other_cpu_between),
