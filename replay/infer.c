@@ -14,6 +14,11 @@
  *                              M list
  * Pageblocks the trace never touches keep capture's estimate.
  *
+ * It also marks the frees of free_unref_folios: their mm_page_free comes
+ * from a first loop over the batch, the page reaches the pcp list in a
+ * second, where mm_page_free_batched is traced; a drain in between (another
+ * cpu's drain_all_pages) does not see it.
+ *
  * The same pass finds the blocks whose first event is a pcp drain: they sat
  * on a pcp list when the trace began, so they were not free, even where the
  * free map has them (it does, now and then, for order-2 pcp blocks). Left
@@ -127,11 +132,39 @@ static void learn(struct rp_pageblock_hints *hints, const struct prt_header *h,
 	}
 }
 
+/* The last frees of each cpu, to pair with mm_page_free_batched. */
+#define RECENT_FREES 64
+
+struct recent_free {
+	uint64_t pfn, index;
+};
+
+static void note_batched(struct rp_pageblock_hints *hints, struct recent_free (*recent)[RECENT_FREES],
+			 uint32_t nr_cpus, const struct prt_event *ev, uint64_t index)
+{
+	struct recent_free *r;
+
+	if (ev->cpu >= nr_cpus || ev->pfn == PRT_PFN_NONE)
+		return;
+	r = recent[ev->cpu];
+	if (ev->type == PRT_EV_FREE) {
+		r[index % RECENT_FREES] = (struct recent_free){ ev->pfn, index + 1 };
+		return;
+	}
+	for (unsigned i = 0; i < RECENT_FREES; i++)
+		if (r[i].index && r[i].pfn == ev->pfn) {
+			hints->batched[(r[i].index - 1) / 8] |= (uint8_t)(1u << ((r[i].index - 1) % 8));
+			r[i].index = 0;
+			return;
+		}
+}
+
 int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, struct pr_error *err)
 {
 	struct prt_reader *r = prt_reader_open(path, err);
 	const struct prt_header *h;
 	struct prt_event ev;
+	struct recent_free (*recent)[RECENT_FREES];
 	int got;
 
 	memset(hints, 0, sizeof(*hints));
@@ -156,10 +189,19 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 		hints->freed[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
 	for (uint32_t z = 0; hints->seen && z < h->nr_zones; z++)
 		hints->seen[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
+	hints->nr_events = prt_reader_event_count(r);
+	hints->batched = calloc(hints->nr_events / 8 + 1, 1);
+	recent = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*recent));
 	/* a synthetic trace's header holds the exact types its stand-in
 	 * kernel started from: nothing to learn, and events would mislead */
-	while (h->source != PRT_SOURCE_SYNTH && (got = prt_reader_next(r, &ev, NULL)) > 0)
+	for (uint64_t i = 0; h->source != PRT_SOURCE_SYNTH &&
+			     (got = prt_reader_next(r, &ev, NULL)) > 0; i++) {
 		learn(hints, h, &ev);
+		if (hints->batched && recent && i < hints->nr_events &&
+		    (ev.type == PRT_EV_FREE || ev.type == PRT_EV_FREE_BATCHED))
+			note_batched(hints, recent, h->nr_cpus, &ev, i);
+	}
+	free(recent);
 	prt_reader_close(r);
 	return 0;	/* damage is reported by the main pass */
 }
@@ -178,5 +220,6 @@ void rp_pageblock_hints_release(struct rp_pageblock_hints *hints)
 	free(hints->freed);
 	free(hints->seen);
 	free(hints->pcp_at_start);
+	free(hints->batched);
 	memset(hints, 0, sizeof(*hints));
 }

@@ -23,6 +23,11 @@ struct rp_pageblock_hints {
 	 * capture start, whatever the free map says */
 	struct rp_block *pcp_at_start;
 	uint64_t nr_pcp_at_start, cap_pcp_at_start;
+	/* a bit per event index: an mm_page_free whose page the same cpu's
+	 * mm_page_free_batched names next (free_unref_folios puts it on the
+	 * pcp list only then); the caller may take it (then frees it) */
+	uint8_t *batched;
+	uint64_t nr_events;
 };
 
 int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, struct pr_error *err);

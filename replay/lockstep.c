@@ -5,10 +5,11 @@
  *   mm_page_alloc_zone_locked  with percpu_refill: compare the model's refill
  *                              choice, then move the kernel's block to the pcp
  *   mm_page_pcpu_drain         compare the model's drain choice, then drain
- *   mm_page_free               free as the model decides (pcp or buddy)
- *   mm_page_free_batched       nothing: the same page's mm_page_free came
- *                              first (free_pages_prepare traces every free;
- *                              free_unref_folios then traces the batch)
+ *   mm_page_free               free as the model decides (pcp or buddy);
+ *                              a free of free_unref_folios waits for
+ *   mm_page_free_batched       its batched event: free_pages_prepare traces
+ *                              the whole batch first, the pages reach the
+ *                              pcp lists one by one after
  *   lost                       opens a lost-event window on that cpu: its
  *                              divergences are classed lost_events until the
  *                              model agrees exactly again (at most
@@ -194,16 +195,53 @@ void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned ord
 
 /* A free of a page a compaction run holds is held until the run ends
  * (replay/compaction.h); others reach the model now. */
+static void free_now(struct lockstep *ls, const struct prt_event *ev, uint64_t seq)
+{
+	if (rp_compaction_hold_free(&ls->compaction, ev->pid, ev->cpu, ev->pfn, ev->order, seq))
+		return;
+	rp_compaction_note(&ls->compaction, ev->pid, seq);
+	ls_apply_free(ls, ev->cpu, ev->pfn, ev->order);
+}
+
+static bool in_batch(const struct lockstep *ls, uint64_t index)
+{
+	return ls->batched && index < ls->nr_batched_bits &&
+	       (ls->batched[index / 8] >> (index % 8) & 1);
+}
+
+/* free_unref_folios: the page reaches the pcp list at its
+ * mm_page_free_batched (replay/infer.c found which frees have one). */
 static void on_free(struct lockstep *ls, const struct prt_event *ev)
 {
+	uint64_t index = ls->res->events - 1;
+	struct pending_free *slot;
+
 	if (ev->order >= ls->t->topo.nr_orders || ev->cpu >= ls->nr_cpus)
 		return;
 	ls->res->frees++;
-	if (rp_compaction_hold_free(&ls->compaction, ev->pid, ev->cpu, ev->pfn, ev->order,
-				    ls->res->events))
+	if (!in_batch(ls, index)) {
+		free_now(ls, ev, ls->res->events);
 		return;
-	rp_compaction_note(&ls->compaction, ev->pid, ls->res->events);
-	ls_apply_free(ls, ev->cpu, ev->pfn, ev->order);
+	}
+	slot = &ls->pending[ev->cpu][index % LS_PENDING_FREES];
+	if (slot->live)		/* its batched event never came: as it was */
+		free_now(ls, &slot->ev, slot->seq);
+	*slot = (struct pending_free){ .ev = *ev, .seq = ls->res->events, .live = true };
+}
+
+static void on_free_batched(struct lockstep *ls, const struct prt_event *ev)
+{
+	if (ev->cpu >= ls->nr_cpus)
+		return;
+	for (unsigned i = 0; i < LS_PENDING_FREES; i++) {
+		struct pending_free *slot = &ls->pending[ev->cpu][i];
+
+		if (slot->live && slot->ev.pfn == ev->pfn) {
+			slot->live = false;
+			free_now(ls, &slot->ev, slot->seq);
+			return;
+		}
+	}
 }
 
 /*
@@ -237,6 +275,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	switch (ev->type) {
 	case PRT_EV_ALLOC: on_alloc(ls, ev); break;
 	case PRT_EV_FREE: on_free(ls, ev); break;
+	case PRT_EV_FREE_BATCHED: on_free_batched(ls, ev); break;
 	case PRT_EV_ZONE_LOCKED:
 		if (ev->arg[0] && ev->pfn != PRT_PFN_NONE)
 			on_refill(ls, ev);
@@ -343,6 +382,10 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		ls.m = NULL;
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	}
+	ls.batched = hints.batched;	/* kept for the main pass */
+	ls.nr_batched_bits = hints.batched ? hints.nr_events : 0;
+	hints.batched = NULL;
+	ls.pending = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*ls.pending));
 	rp_pageblock_hints_release(&hints);
 	for (uint32_t z = 0; ls.m && z < pa_model_nr_zones(ls.m) && z < RP_MAX_ZONES; z++) {
 		res->zone_type[z] = (int8_t)pa_model_zone_desc(ls.m, (int)z)->type;
@@ -360,6 +403,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	pa_model_destroy(ls.m);
 	rp_unsettled_release(&ls.unsettled);
+	free(ls.batched);
+	free(ls.pending);
 	res->compaction_frees_dropped = ls.compaction.dropped;
 	rp_compaction_release(&ls.compaction);
 	free(ls.ruled_out);

@@ -18,6 +18,14 @@
 #include "replay/unsettled.h"
 
 #define LOST_WINDOW 4096
+#define LS_PENDING_FREES 64
+
+/* A free of free_unref_folios waiting for its mm_page_free_batched. */
+struct pending_free {
+	struct prt_event ev;
+	uint64_t seq;
+	bool live;
+};
 
 struct lockstep {
 	const struct rp_observer *obs;
@@ -31,6 +39,9 @@ struct lockstep {
 	struct rp_unsettled unsettled;
 	struct rp_compaction compaction;	/* pages compaction runs hold */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
+	uint8_t *batched;	/* per event: a free whose batched event follows */
+	uint64_t nr_batched_bits;
+	struct pending_free (*pending)[LS_PENDING_FREES];	/* per cpu */
 	uint64_t passed_over;	/* the model's refill choice the kernel last passed over */
 	unsigned times_passed;	/* ... that many times in a row */
 };

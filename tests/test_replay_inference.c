@@ -426,6 +426,49 @@ static void test_block_passed_over_twice(void **state)
 	assert_int_equal(r.refills_agree, 1);
 }
 
+/*
+ * free_unref_folios traces mm_page_free for a batch, then puts each page on
+ * the pcp list where it traces mm_page_free_batched. cpu 1 drains cpu 0's
+ * lists (drain_all_pages) in between: it empties the order-0 list (C) and
+ * goes on to the order-1 list (D); the batch (A, B) is not on the lists yet.
+ */
+static void test_batched_free_reaches_pcp_at_commit(void **state)
+{
+	const uint64_t c = ZONE_START, d = ZONE_START + 2, a = ZONE_START + 0x400;
+	const uint64_t b = ZONE_START + 0x401;
+	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 } };
+	const char *path = scratch_path("batched.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event drain = { .type = PRT_EV_PCPU_DRAIN, .cpu = 1, .migratetype = 1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, c, 0, 1);
+	add(w, PRT_EV_ZONE_LOCKED, d, 1, 1);
+	add(w, PRT_EV_FREE, a, 0, 0);
+	add(w, PRT_EV_FREE, b, 0, 0);
+	drain.pfn = c;
+	drain.ts_ns = next_ts();
+	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	drain.pfn = d;
+	drain.order = 1;
+	drain.ts_ns = next_ts();
+	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	add(w, PRT_EV_FREE_BATCHED, a, 0, 0);
+	add(w, PRT_EV_FREE_BATCHED, b, 0, 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.drains, 2);
+	assert_int_equal(r.remote_drains, 2);
+	assert_int_equal(r.drains_agree, 2);
+	assert_int_equal(r.free_desync, 0);
+}
+
 /* A LOST record on cpu 0: the allocations there that diverge are explained
  * by the window until one agrees exactly; after that a divergence counts. */
 static void test_lost_event_window(void **state)
@@ -672,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_frees_back_to_compaction),
 		cmocka_unit_test(test_release_shows_the_isolated_block),
 		cmocka_unit_test(test_block_passed_over_twice),
+		cmocka_unit_test(test_batched_free_reaches_pcp_at_commit),
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
 		cmocka_unit_test(test_watermark_before_refill_other_cpu_between),
