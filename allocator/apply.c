@@ -333,8 +333,10 @@ int pa_pcp_drain(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order,
 	return 1;
 }
 
+enum free_how { FREE_HOT, FREE_COLD, FREE_BUDDY };
+
 static enum pa_free_result free_common(struct pa_model *m, uint32_t cpu, uint64_t pfn,
-				       unsigned order, bool cold)
+				       unsigned order, enum free_how how)
 {
 	struct pa_zone *z = zone_of(m, pfn);
 	enum pa_free_result res = PA_FREE_TO_BUDDY;
@@ -362,8 +364,8 @@ static enum pa_free_result free_common(struct pa_model *m, uint32_t cpu, uint64_
 		pg_set_movable(p, false);
 	}
 	mt = pb_get(m, z, pfn);
-	if (pcp_allowed(m, order) && mt != PA_MT_ISOLATE) {
-		pcp_free_commit(m, z, cpu, pfn, order, mt, cold);
+	if (pcp_allowed(m, order) && mt != PA_MT_ISOLATE && how != FREE_BUDDY) {
+		pcp_free_commit(m, z, cpu, pfn, order, mt, how == FREE_COLD);
 		return res == PA_FREE_NOT_ALLOCATED ? res : PA_FREE_TO_PCP;
 	}
 	free_block_pieces(m, z, pfn, order);
@@ -372,12 +374,18 @@ static enum pa_free_result free_common(struct pa_model *m, uint32_t cpu, uint64_
 
 enum pa_free_result pa_free(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order)
 {
-	return free_common(m, cpu, pfn, order, false);
+	return free_common(m, cpu, pfn, order, FREE_HOT);
 }
 
 enum pa_free_result pa_free_cold(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order)
 {
-	return free_common(m, cpu, pfn, order, true);
+	return free_common(m, cpu, pfn, order, FREE_COLD);
+}
+
+enum pa_free_result pa_free_to_buddy(struct pa_model *m, uint32_t cpu, uint64_t pfn,
+				     unsigned order)
+{
+	return free_common(m, cpu, pfn, order, FREE_BUDDY);
 }
 
 void pa_model_set_auto_drain(struct pa_model *m, bool on)

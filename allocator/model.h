@@ -184,6 +184,10 @@ enum pa_free_result {
 };
 /* mm_page_free / mm_page_free_batched: the model decides pcp or buddy. */
 enum pa_free_result pa_free(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order);
+/* The free found the cpu's pcp lock held (pcp_spin_trylock failed: another
+ * cpu is draining its lists) and went to the buddy lists (free_one_page). */
+enum pa_free_result pa_free_to_buddy(struct pa_model *m, uint32_t cpu, uint64_t pfn,
+				     unsigned order);
 
 /*
  * mm_page_alloc_zone_locked with percpu_refill=1: the kernel moved this

@@ -175,6 +175,8 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	owner = pa_pcp_owner(ls->m, ev->pfn);
 	if (owner < 0)
 		owner = ev->cpu;
+	if (owner != (int)ev->cpu)
+		ls->draining_for[ev->cpu] = owner;
 	ls->res->drains++;
 	ls->res->remote_drains += (uint32_t)owner != ev->cpu;
 	if (pa_predict_drain(ls->m, (uint32_t)owner, zone) == ev->pfn)
@@ -186,9 +188,26 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 }
 
+/* Is another cpu draining cpu's lists now, holding its pcp lock? */
+static bool lists_being_drained(const struct lockstep *ls, uint32_t cpu)
+{
+	for (uint32_t c = 0; ls->draining_for && c < ls->nr_cpus; c++)
+		if (ls->draining_for[c] == (int)cpu)
+			return true;
+	return false;
+}
+
 void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order)
 {
-	if (pa_free(ls->m, cpu, pfn, order) == PA_FREE_NOT_ALLOCATED)
+	enum pa_free_result r;
+
+	if (lists_being_drained(ls, cpu)) {
+		r = pa_free_to_buddy(ls->m, cpu, pfn, order);
+		ls->res->frees_past_locked_pcp++;
+	} else {
+		r = pa_free(ls->m, cpu, pfn, order);
+	}
+	if (r == PA_FREE_NOT_ALLOCATED)
 		ls->res->free_desync++;
 	ls_settle_block_of(ls, pfn, order);
 }
@@ -269,6 +288,8 @@ static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
 
 static void on_event(struct lockstep *ls, const struct prt_event *ev)
 {
+	if (ev->cpu < ls->nr_cpus)
+		ls->draining_for[ev->cpu] = -1;	/* on_drain sets it again */
 	if (ev->type != PRT_EV_FREE && ev->type != PRT_EV_FREE_BATCHED &&
 	    ev->type != PRT_EV_COMPACT_END)
 		rp_compaction_note(&ls->compaction, ev->pid, ls->res->events);
@@ -386,6 +407,9 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	ls.nr_batched_bits = hints.batched ? hints.nr_events : 0;
 	hints.batched = NULL;
 	ls.pending = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*ls.pending));
+	ls.draining_for = malloc((h->nr_cpus ? h->nr_cpus : 1) * sizeof(*ls.draining_for));
+	for (uint32_t c = 0; ls.draining_for && c < h->nr_cpus; c++)
+		ls.draining_for[c] = -1;
 	rp_pageblock_hints_release(&hints);
 	for (uint32_t z = 0; ls.m && z < pa_model_nr_zones(ls.m) && z < RP_MAX_ZONES; z++) {
 		res->zone_type[z] = (int8_t)pa_model_zone_desc(ls.m, (int)z)->type;
@@ -397,14 +421,15 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		pa_model_destroy(ls.m);
 		ls.m = NULL;
 	}
-	if (ls.lost_window && ls.m)
+	if (ls.lost_window && ls.pending && ls.draining_for && ls.m)
 		ret = run(&ls, r, opt, err);
-	else if (!ls.lost_window)
+	else if (ls.m)
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	pa_model_destroy(ls.m);
 	rp_unsettled_release(&ls.unsettled);
 	free(ls.batched);
 	free(ls.pending);
+	free(ls.draining_for);
 	res->compaction_frees_dropped = ls.compaction.dropped;
 	rp_compaction_release(&ls.compaction);
 	free(ls.ruled_out);

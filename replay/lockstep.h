@@ -42,6 +42,7 @@ struct lockstep {
 	uint8_t *batched;	/* per event: a free whose batched event follows */
 	uint64_t nr_batched_bits;
 	struct pending_free (*pending)[LS_PENDING_FREES];	/* per cpu */
+	int *draining_for;	/* per cpu: whose lists its last event drained, -1 */
 	uint64_t passed_over;	/* the model's refill choice the kernel last passed over */
 	unsigned times_passed;	/* ... that many times in a row */
 };

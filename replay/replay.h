@@ -142,6 +142,7 @@ struct rp_result {
 	uint64_t isolations_found;	/* blocks a release showed the kernel had isolated */
 	uint64_t isolations_undone;	/* blocks the model had isolated instead, put back */
 	uint64_t frees, free_desync, extfrag;
+	uint64_t frees_past_locked_pcp;	/* another cpu was draining: straight to buddy */
 	uint64_t extfrag_agree;		/* model fell back the same way (mt, order, claim) */
 	uint64_t extfrag_pfn_agree;	/* ... and to the same block */
 	double seconds;

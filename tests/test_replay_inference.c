@@ -469,6 +469,44 @@ static void test_batched_free_reaches_pcp_at_commit(void **state)
 	assert_int_equal(r.free_desync, 0);
 }
 
+/*
+ * While cpu 1 drains cpu 0's lists (drain_all_pages holds cpu 0's pcp
+ * lock), a free on cpu 0 fails pcp_spin_trylock and goes straight to the
+ * buddy lists: when cpu 1 has emptied the order-0 list it goes on to the
+ * order-1 list, and the freed page is not on cpu 0's lists to be drained.
+ */
+static void test_free_while_lists_drained_goes_to_buddy(void **state)
+{
+	const uint64_t c = ZONE_START, e = ZONE_START + 2, f = ZONE_START + 0x400;
+	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 } };
+	const char *path = scratch_path("locked.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event drain = { .type = PRT_EV_PCPU_DRAIN, .cpu = 1, .migratetype = 1 };
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, c, 0, 1);
+	add(w, PRT_EV_ZONE_LOCKED, e, 1, 1);
+	drain.pfn = c;
+	drain.ts_ns = next_ts();
+	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	add(w, PRT_EV_FREE, f, 0, 0);
+	drain.pfn = e;
+	drain.order = 1;
+	drain.ts_ns = next_ts();
+	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.drains, 2);
+	assert_int_equal(r.drains_agree, 2);
+	assert_int_equal(r.frees_past_locked_pcp, 1);
+}
+
 /* A LOST record on cpu 0: the allocations there that diverge are explained
  * by the window until one agrees exactly; after that a divergence counts. */
 static void test_lost_event_window(void **state)
@@ -716,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_release_shows_the_isolated_block),
 		cmocka_unit_test(test_block_passed_over_twice),
 		cmocka_unit_test(test_batched_free_reaches_pcp_at_commit),
+		cmocka_unit_test(test_free_while_lists_drained_goes_to_buddy),
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
 		cmocka_unit_test(test_watermark_before_refill_other_cpu_between),
