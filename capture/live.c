@@ -530,7 +530,6 @@ static int take_checkpoint(struct session *s, uint32_t seq, struct pr_error *err
 		prt_checkpoint_release(&cp);
 		return -1;
 	}
-	cp.ts_ns = pr_now_ns();
 	cp.seq = seq;
 	ret = prt_writer_add_checkpoint(s->writer, &cp, err);
 	prt_checkpoint_release(&cp);
@@ -688,7 +687,7 @@ static int scan_free_map(struct session *s, struct pr_error *err)
 	t1 = pr_now_ns();
 	if (procfs_sample(h, &s->after_scan, err) < 0)
 		return -1;
-	s->after_scan.ts_ns = pr_now_ns();
+
 	kpageflags_match(h, &h->initial, &s->after_scan, m);
 	s->stats->freemap_scan_s = (double)(t1 - t0) / 1e9;
 	snprintf(key, sizeof(key), "capture.kpageflags_scan_ns");

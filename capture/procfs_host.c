@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "capture/procfs.h"
+#include "common/clock.h"
 
 char *procfs_read(const char *path, size_t *len, struct pr_error *err)
 {
@@ -197,14 +198,18 @@ int procfs_sample(const struct prt_header *h, struct prt_checkpoint *cp, struct 
 {
 	struct prt_header copy_names = *h;	/* pagetypeinfo may rewrite names */
 	char *pti = procfs_read("/proc/pagetypeinfo", NULL, err), *bi = NULL, *zi = NULL;
+	uint64_t zi_start = 0;
 	int ret = -1;
 
 	copy_names.migratetype_names = NULL;
 	copy_names.nr_migratetypes = 0;
 	memset(cp, 0, sizeof(*cp));
-	if (!pti || !(bi = procfs_read("/proc/buddyinfo", NULL, err)) ||
-	    !(zi = procfs_read("/proc/zoneinfo", NULL, err)))
+	if (!pti || !(bi = procfs_read("/proc/buddyinfo", NULL, err)))
 		goto out;
+	zi_start = pr_now_ns();
+	if (!(zi = procfs_read("/proc/zoneinfo", NULL, err)))
+		goto out;
+	cp->ts_ns = zi_start + (pr_now_ns() - zi_start) / 2;
 	if (procfs_parse_pagetypeinfo(pti, "/proc/pagetypeinfo", &copy_names, cp, err) < 0 ||
 	    procfs_parse_buddyinfo(bi, "/proc/buddyinfo", h, cp, err) < 0 ||
 	    procfs_parse_zone_free(zi, h, cp) < 0)

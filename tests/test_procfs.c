@@ -7,7 +7,10 @@
 #include <string.h>
 #include <zlib.h>
 
+#include <unistd.h>
+
 #include "capture/procfs.h"
+#include "common/clock.h"
 
 static char *fixture(const char *name)
 {
@@ -168,6 +171,37 @@ static void test_config(void **state)
 	scratch_cleanup();
 }
 
+/* A live sample of this host: its time is inside the zoneinfo read, after
+ * the slow pagetypeinfo read, so it lies in the second part of the call. */
+static void test_live_sample_time(void **state)
+{
+	struct prt_header h;
+	struct prt_checkpoint cp;
+	struct pr_error err = { 0 };
+	char *zi;
+	uint64_t t0, t1;
+
+	(void)state;
+	require_or_skip(access("/proc/pagetypeinfo", R_OK) == 0,
+			"/proc/pagetypeinfo is not readable (needs root)");
+	zi = procfs_read("/proc/zoneinfo", NULL, &err);
+	assert_non_null(zi);
+	memset(&h, 0, sizeof(h));
+	h.nr_cpus = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
+	h.nr_orders = 11;
+	assert_int_equal(procfs_parse_zoneinfo(zi, "zoneinfo", h.nr_cpus, &h, &err), 0);
+	free(zi);
+	t0 = pr_now_ns();
+	if (procfs_sample(&h, &cp, &err) < 0)
+		fail_msg("%s", err.msg);
+	t1 = pr_now_ns();
+	assert_true(cp.ts_ns > t0 && cp.ts_ns < t1);
+	assert_non_null(cp.free_pages);
+	assert_non_null(cp.free_blocks);
+	prt_checkpoint_release(&cp);
+	prt_header_release(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_pagetypeinfo_and_buddyinfo),
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_live_sample_time),
 	};
 
 	return cmocka_run_group_tests_name("procfs", tests, NULL, NULL);
