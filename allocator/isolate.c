@@ -68,6 +68,21 @@ int pa_putback_isolated(struct pa_model *m, uint64_t pfn, unsigned order)
 		if (pg_state(zpage(z, pfn + i)) != PG_ALLOC)
 			return -1;
 	free_block_pieces(m, z, pfn, order);
+	/* it never left the kernel's list, where it had aged behind newer
+	 * blocks: the tail is nearer its place than the head a free gives */
+	for (uint64_t q = pfn; q < pfn + n; q += (uint64_t)1 << m->pb_order) {
+		int64_t head = enclosing_free(m, z, q, 0);
+
+		if (head >= 0) {
+			struct pa_list *l = &z->free[pg_order(zpage(z, (uint64_t)head))]
+						 [pg_lmt(zpage(z, (uint64_t)head))];
+
+			list_unlink(z, l, (uint64_t)head);
+			list_add_tail(z, l, (uint64_t)head);
+		}
+		if (order < m->pb_order)
+			break;
+	}
 	return 0;
 }
 

@@ -288,8 +288,8 @@ int pa_free_block_to_tail(struct pa_model *m, uint64_t pfn);
 /* The migratetype of the list the free block headed by pfn is on, or -1. */
 int pa_free_block_mt(const struct pa_model *m, uint64_t pfn);
 
-/* __putback_isolated_page: a block the model took off the free lists as
- * isolated goes back to them (merging as a free does). 0, or -1 if the
+/* A block the model took off the free lists as isolated, wrongly, goes
+ * back to them (merging as a free does), at the tail. 0, or -1 if the
  * range is not plain allocated pages of one zone. */
 int pa_putback_isolated(struct pa_model *m, uint64_t pfn, unsigned order);
 
