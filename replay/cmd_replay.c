@@ -93,6 +93,10 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f,"
 	       "\"pcp_refill_known_share\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
 	       "\"fallbacks\":%llu,\"pageblocks_retyped\":%llu,"
+	       "\"corrections\":{\"free_blocks_dropped\":%llu,\"blocks_demoted\":%llu,"
+	       "\"untraced_blocks\":%llu,\"frees_past_locked_pcp\":%llu,"
+	       "\"compaction_frees_dropped\":%llu,\"isolations_found\":%llu,"
+	       "\"isolations_undone\":%llu},"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
@@ -104,7 +108,11 @@ static void print_json(const char *path, const struct rp_result *r)
 	       frac(known_refills(r), r->refills),
 	       json_frac(fb, r->extfrag_agree, r->extfrag),
 	       json_frac(fb_pfn, r->extfrag_pfn_agree, r->extfrag),
-	       (unsigned long long)r->extfrag, (unsigned long long)r->pageblocks_retyped);
+	       (unsigned long long)r->extfrag, (unsigned long long)r->pageblocks_retyped,
+	       (unsigned long long)r->free_blocks_dropped, (unsigned long long)r->blocks_demoted,
+	       (unsigned long long)r->untraced_blocks, (unsigned long long)r->frees_past_locked_pcp,
+	       (unsigned long long)r->compaction_frees_dropped,
+	       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
@@ -140,6 +148,11 @@ static void print_text(const char *path, const struct rp_result *r)
 	       (unsigned long long)known_drains(r), (unsigned long long)r->drains_unknown,
 	       (unsigned long long)r->remote_drains, (unsigned long long)r->frees,
 	       (unsigned long long)r->free_desync, (unsigned long long)r->pageblocks_retyped);
+	printf("  corrections from what no event shows: %llu blocks let go, %llu passed over "
+	       "(to their list's tail), %llu taken by untraced bulk allocations, %llu frees past a "
+	       "locked pcp list\n", (unsigned long long)r->free_blocks_dropped,
+	       (unsigned long long)r->blocks_demoted, (unsigned long long)r->untraced_blocks,
+	       (unsigned long long)r->frees_past_locked_pcp);
 	if (r->extfrag)
 		printf("  fallbacks (mm_page_alloc_extfrag): %llu; the model fell back the same way "
 		       "for %.2f%% (same block for %.2f%%)\n", (unsigned long long)r->extfrag,

@@ -119,7 +119,8 @@ static void test_cli(void **state)
 		"\"events_per_s\":", "\"model\":\"linux-6\"", "\"mode\":\"lockstep\"",
 		"\"agreement\":{\"exact_pfn\":", "\"same_zone\":", "\"outcome\":", "\"pcp\":",
 		"\"exact_pfn_known\":", "\"known_share\":", "\"fallback\":null",
-		"\"classes\":{\"exact_pfn\":", NULL };
+		"\"corrections\":{\"free_blocks_dropped\":", "\"frees_past_locked_pcp\":",
+		"\"isolations_undone\":", "\"classes\":{\"exact_pfn\":", NULL };
 	     *k; k++)
 		if (!strstr(r.out, *k))
 			fail_msg("missing %s in %s", *k, r.out);
@@ -129,7 +130,9 @@ static void test_cli(void **state)
 	assert_int_equal(r.status, 0);
 	for (const char *const *k = (const char *const[]){ "exact pfn by order: 0: ",
 		"exact pfn by migratetype: Unmovable ", " Movable ", "exact pfn by zone (the kernel's): ",
-		"DMA32 ", "Normal ", "gfp masks diverging most", "GFP_TRANSHUGE", "drains agree ", NULL };
+		"DMA32 ", "Normal ", "gfp masks diverging most", "GFP_TRANSHUGE", "drains agree ",
+		"passed over (to their list's tail)", "frees only handed a page back to compaction",
+		NULL };
 	     *k; k++)
 		if (!strstr(r.out, *k))
 			fail_msg("missing %s in %s", *k, r.out);

@@ -174,8 +174,9 @@ void sample_one_zone_header(struct prt_header *h, const struct prt_free_block *f
 	h->pageblock_mt[1] = NULL;
 	memset(h->pageblock_mt[0], 1, 4096 / 512);	/* movable */
 	free(h->free_blocks);
-	h->free_blocks = calloc(n, sizeof(*fb));
-	memcpy(h->free_blocks, fb, n * sizeof(*fb));
+	h->free_blocks = calloc(n ? n : 1, sizeof(*fb));
+	if (n)
+		memcpy(h->free_blocks, fb, n * sizeof(*fb));
 	h->nr_free_blocks = n;
 	sample_replay_gfp_flags(h);
 	h->initial.nr_zones = 1;
