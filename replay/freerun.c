@@ -212,6 +212,14 @@ static void on_event(struct freerun *fr, const struct prt_event *ev)
 		if (ev->cpu < fr->nr_cpus)
 			fr->lost_window[ev->cpu] = true;
 		break;
+	/* the host's reclaim happened whatever the model chose: its pcp caps
+	 * follow the kernel's kswapd, as in lock-step */
+	case PRT_EV_KSWAPD_WAKE:
+		pa_model_set_reclaim_active(fr->m, (int)ev->arg[0], (int)ev->arg[1], true);
+		break;
+	case PRT_EV_KSWAPD_SLEEP:
+		pa_model_set_reclaim_active(fr->m, (int)ev->arg[0], 0, false);
+		break;
 	default: break;
 	}
 }

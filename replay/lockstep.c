@@ -188,81 +188,6 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 }
 
-/* Is another cpu draining cpu's lists now, holding its pcp lock? */
-static bool lists_being_drained(const struct lockstep *ls, uint32_t cpu)
-{
-	for (uint32_t c = 0; ls->draining_for && c < ls->nr_cpus; c++)
-		if (ls->draining_for[c] == (int)cpu)
-			return true;
-	return false;
-}
-
-void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order)
-{
-	enum pa_free_result r;
-
-	if (lists_being_drained(ls, cpu)) {
-		r = pa_free_to_buddy(ls->m, cpu, pfn, order);
-		ls->res->frees_past_locked_pcp++;
-	} else {
-		r = pa_free(ls->m, cpu, pfn, order);
-	}
-	if (r == PA_FREE_NOT_ALLOCATED)
-		ls->res->free_desync++;
-	ls_settle_block_of(ls, pfn, order);
-}
-
-/* A free of a page a compaction run holds is held until the run ends
- * (replay/compaction.h); others reach the model now. */
-static void free_now(struct lockstep *ls, const struct prt_event *ev, uint64_t seq)
-{
-	if (rp_compaction_hold_free(&ls->compaction, ev->pid, ev->cpu, ev->pfn, ev->order, seq))
-		return;
-	rp_compaction_note(&ls->compaction, ev->pid, seq);
-	ls_apply_free(ls, ev->cpu, ev->pfn, ev->order);
-}
-
-static bool in_batch(const struct lockstep *ls, uint64_t index)
-{
-	return ls->batched && index < ls->nr_batched_bits &&
-	       (ls->batched[index / 8] >> (index % 8) & 1);
-}
-
-/* free_unref_folios: the page reaches the pcp list at its
- * mm_page_free_batched (replay/infer.c found which frees have one). */
-static void on_free(struct lockstep *ls, const struct prt_event *ev)
-{
-	uint64_t index = ls->res->events - 1;
-	struct pending_free *slot;
-
-	if (ev->order >= ls->t->topo.nr_orders || ev->cpu >= ls->nr_cpus)
-		return;
-	ls->res->frees++;
-	if (!in_batch(ls, index)) {
-		free_now(ls, ev, ls->res->events);
-		return;
-	}
-	slot = &ls->pending[ev->cpu][index % LS_PENDING_FREES];
-	if (slot->live)		/* its batched event never came: as it was */
-		free_now(ls, &slot->ev, slot->seq);
-	*slot = (struct pending_free){ .ev = *ev, .seq = ls->res->events, .live = true };
-}
-
-static void on_free_batched(struct lockstep *ls, const struct prt_event *ev)
-{
-	if (ev->cpu >= ls->nr_cpus)
-		return;
-	for (unsigned i = 0; i < LS_PENDING_FREES; i++) {
-		struct pending_free *slot = &ls->pending[ev->cpu][i];
-
-		if (slot->live && slot->ev.pfn == ev->pfn) {
-			slot->live = false;
-			free_now(ls, &slot->ev, slot->seq);
-			return;
-		}
-	}
-}
-
 /*
  * mm_page_alloc_extfrag fires inside __rmqueue_fallback, before the block
  * moves and before the refill or allocation event: the model, asked the same
@@ -295,8 +220,8 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 		rp_compaction_note(&ls->compaction, ev->pid, ls->res->events);
 	switch (ev->type) {
 	case PRT_EV_ALLOC: on_alloc(ls, ev); break;
-	case PRT_EV_FREE: on_free(ls, ev); break;
-	case PRT_EV_FREE_BATCHED: on_free_batched(ls, ev); break;
+	case PRT_EV_FREE: ls_on_free(ls, ev); break;
+	case PRT_EV_FREE_BATCHED: ls_on_free_batched(ls, ev); break;
 	case PRT_EV_ZONE_LOCKED:
 		if (ev->arg[0] && ev->pfn != PRT_PFN_NONE)
 			on_refill(ls, ev);

@@ -64,6 +64,9 @@ void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order);
 void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev);
 /* mm_compaction_end: the run's held frees, and what its release reveals. */
 void ls_compaction_end(struct lockstep *ls, uint32_t pid);
+/* mm_page_free / mm_page_free_batched (replay/lockstep_free.c) */
+void ls_on_free(struct lockstep *ls, const struct prt_event *ev);
+void ls_on_free_batched(struct lockstep *ls, const struct prt_event *ev);
 /* A free reaching the model (pcp or buddy, as the model decides). */
 void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order);
 
