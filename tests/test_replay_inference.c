@@ -50,6 +50,27 @@ static void replay(const char *path, struct rp_result *r)
 		fail_msg("%s", err.msg);
 }
 
+/* A hand-made trace: the one-zone header with these free blocks at start. */
+static struct prt_writer *begin_trace(const char *path, struct prt_header *h,
+				      const struct prt_free_block *fb, unsigned n)
+{
+	struct prt_writer *w;
+
+	header_with_free(h, fb, n);
+	w = prt_writer_open(path, h, NULL);
+	assert_non_null(w);
+	return w;
+}
+
+/* ... closed and replayed in lock-step with the invariants checked. */
+static void end_trace(struct prt_writer *w, struct prt_header *h, const char *path,
+		      struct rp_result *r)
+{
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(h);
+	replay(path, r);
+}
+
 /* Two order-4 blocks free at start: which is first on the order-4 list the
  * trace never said. The kernel's choice of the other is unknown_order. */
 static void test_initial_list_order_is_unknown(void **state)
@@ -61,15 +82,11 @@ static void test_initial_list_order_is_unknown(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 2);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 2);
 	/* order 4 is not cached on pcp lists: straight from the buddy lists */
 	add(w, PRT_EV_ALLOC, ZONE_START + 0x400, 4, 0);
 	add(w, PRT_EV_ALLOC, ZONE_START, 4, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.allocations, 2);
 	/* whichever block the model guessed first, one allocation took a block
 	 * the model had to guess about; the second had a single candidate */
@@ -90,16 +107,12 @@ static void test_untraced_bulk_allocation(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 1);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 1);
 	for (uint64_t i = 0; i < 4; i++)	/* rmqueue_bulk adds at the list tail */
 		add(w, PRT_EV_ZONE_LOCKED, ZONE_START + i, 0, 1);
 	add(w, PRT_EV_ALLOC, ZONE_START + 2, 0, 0);
 	add(w, PRT_EV_ALLOC, ZONE_START + 3, 0, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.refills, 4);
 	assert_int_equal(r.refills_agree, 4);
 	assert_int_equal(r.classes[RP_untraced_alloc], 1);
@@ -125,14 +138,10 @@ static void test_pageblock_type_ruled_out(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 1);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 1);
 	add(w, PRT_EV_FREE, ZONE_START + 0x400, 4, 0);
 	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x400, 0, 1);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.refills, 1);
 	assert_int_equal(r.pageblocks_retyped, 1);
 	assert_int_equal(r.refills_agree, 1);
@@ -168,9 +177,7 @@ static void test_fallback_compared_with_extfrag(void **state)
 	ev.ts_ns = 2;
 	ev.arg[2] = 0;		/* the same fallback, told as a steal */
 	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.extfrag, 2);
 	assert_int_equal(r.extfrag_agree, 1);
 	assert_int_equal(r.extfrag_pfn_agree, 1);
@@ -195,9 +202,7 @@ static void test_fast_free_scanner(void **state)
 				.pfn = PRT_PFN_NONE, .migratetype = -1 };
 
 	(void)state;
-	header_with_free(&h, fb, 2);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 2);
 	ev.arg[0] = ZONE_START + 0x800;		/* min_pfn */
 	ev.arg[1] = ZONE_START + 0x1000;	/* free_pfn */
 	ev.arg[2] = 1;				/* nr_scanned */
@@ -205,9 +210,7 @@ static void test_fast_free_scanner(void **state)
 	ev.arg[4] = 1;				/* the fast variant */
 	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
 	add(w, PRT_EV_ALLOC, ZONE_START, 3, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.isolated_pages, 8);
 	assert_int_equal(r.isolate_mismatch, 0);
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
@@ -226,15 +229,11 @@ static void test_remote_drain(void **state)
 				.cpu = 1, .migratetype = 1 };
 
 	(void)state;
-	header_with_free(&h, fb, 1);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 1);
 	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 0, 1);		/* cpu 0 */
 	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 1, 0, 1);	/* its tail */
 	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.drains, 1);
 	assert_int_equal(r.remote_drains, 1);
 	assert_int_equal(r.drains_agree, 1);
@@ -255,14 +254,10 @@ static void test_drained_before_named_was_on_pcp(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 2);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 2);
 	add(w, PRT_EV_ZONE_LOCKED, big, 2, 1);
 	add(w, PRT_EV_PCPU_DRAIN, on_pcp, 2, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.refills, 1);
 	assert_int_equal(r.refills_agree, 1);
 	assert_int_equal(r.refills_unknown, 0);
@@ -287,17 +282,13 @@ static void test_reclaim_active_limits_pcp(void **state)
 	struct prt_event wake = { .type = PRT_EV_KSWAPD_WAKE, .arg = { 0, 3 } };
 
 	(void)state;
-	header_with_free(&h, NULL, 0);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, NULL, 0);
 	add(w, PRT_EV_FREE, page, 0, 0);
 	wake.ts_ns = next_ts();
 	assert_int_equal(prt_writer_add(w, &wake, NULL), 0);
 	add(w, PRT_EV_FREE, thp, 9, 0);
 	add(w, PRT_EV_PCPU_DRAIN, thp, 9, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.drains, 1);
 	assert_int_equal(r.drains_agree, 1);
 }
@@ -334,9 +325,7 @@ static void test_frees_back_to_compaction(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 1);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 1);
 	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
 	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, iso);
 	add_task(w, PRT_EV_FREE, 7, b + 1, 0, NULL);
@@ -346,9 +335,7 @@ static void test_frees_back_to_compaction(void **state)
 	add_task(w, PRT_EV_FREE, 7, b + 1, 0, NULL);
 	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
 	add_task(w, PRT_EV_FREE, 8, b + 2, 0, NULL);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.isolated_pages, 16);
 	assert_int_equal(r.frees, 6);
 	assert_int_equal(r.compaction_frees_dropped, 3);
@@ -373,17 +360,13 @@ static void test_release_shows_the_isolated_block(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 2);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 2);
 	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
 	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
 	add_task(w, PRT_EV_FREE, 7, k + 8, 3, NULL);
 	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
 	add(w, PRT_EV_ALLOC, m, 4, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.isolated_pages, 16);
 	assert_int_equal(r.isolations_found, 1);
 	assert_int_equal(r.isolations_undone, 1);
@@ -408,9 +391,7 @@ static void test_block_passed_over_twice(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, NULL, 0);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, NULL, 0);
 	for (int i = 0; i < 4; i++) {
 		add(w, PRT_EV_FREE, order_drained[i], 3, 0);
 		add(w, PRT_EV_PCPU_DRAIN, order_drained[i], 3, 0);
@@ -418,9 +399,7 @@ static void test_block_passed_over_twice(void **state)
 	add(w, PRT_EV_ZONE_LOCKED, k1, 3, 1);
 	add(w, PRT_EV_ZONE_LOCKED, k2, 3, 1);
 	add(w, PRT_EV_ZONE_LOCKED, k3, 3, 1);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.refills, 3);
 	assert_int_equal(r.blocks_demoted, 1);
 	assert_int_equal(r.refills_agree, 1);
@@ -444,9 +423,7 @@ static void test_batched_free_reaches_pcp_at_commit(void **state)
 	struct prt_event drain = { .type = PRT_EV_PCPU_DRAIN, .cpu = 1, .migratetype = 1 };
 
 	(void)state;
-	header_with_free(&h, fb, 1);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 1);
 	add(w, PRT_EV_ZONE_LOCKED, c, 0, 1);
 	add(w, PRT_EV_ZONE_LOCKED, d, 1, 1);
 	add(w, PRT_EV_FREE, a, 0, 0);
@@ -460,9 +437,7 @@ static void test_batched_free_reaches_pcp_at_commit(void **state)
 	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
 	add(w, PRT_EV_FREE_BATCHED, a, 0, 0);
 	add(w, PRT_EV_FREE_BATCHED, b, 0, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.drains, 2);
 	assert_int_equal(r.remote_drains, 2);
 	assert_int_equal(r.drains_agree, 2);
@@ -486,9 +461,7 @@ static void test_free_while_lists_drained_goes_to_buddy(void **state)
 	struct prt_event drain = { .type = PRT_EV_PCPU_DRAIN, .cpu = 1, .migratetype = 1 };
 
 	(void)state;
-	header_with_free(&h, fb, 1);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 1);
 	add(w, PRT_EV_ZONE_LOCKED, c, 0, 1);
 	add(w, PRT_EV_ZONE_LOCKED, e, 1, 1);
 	drain.pfn = c;
@@ -499,9 +472,7 @@ static void test_free_while_lists_drained_goes_to_buddy(void **state)
 	drain.order = 1;
 	drain.ts_ns = next_ts();
 	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.drains, 2);
 	assert_int_equal(r.drains_agree, 2);
 	assert_int_equal(r.frees_past_locked_pcp, 1);
@@ -520,9 +491,7 @@ static void test_lost_event_window(void **state)
 				  .migratetype = -1 };
 
 	(void)state;
-	header_with_free(&h, fb, 1);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 1);
 	lost.arg[0] = 100;
 	assert_int_equal(prt_writer_add(w, &lost, NULL), 0);
 	/* order 4 comes from the buddy lists. Taking 0x100200 out of the
@@ -533,9 +502,7 @@ static void test_lost_event_window(void **state)
 	add(w, PRT_EV_ALLOC, ZONE_START + 0x280, 4, 0);		/* still (model: 0x210) */
 	add(w, PRT_EV_ALLOC, ZONE_START + 0x290, 4, 0);		/* exact: closes it */
 	add(w, PRT_EV_ALLOC, ZONE_START + 0x300, 4, 0);		/* counts (model: 0x210) */
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.allocations, 4);
 	assert_int_equal(r.classes[RP_lost_events], 2);
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
@@ -564,9 +531,7 @@ static void test_watermark_before_refill(void **state)
 	assert_non_null(w);
 	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 9, 1);
 	add(w, PRT_EV_ALLOC, ZONE_START, 9, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.classes[RP_model_failed], 0);
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
@@ -595,9 +560,7 @@ static void test_watermark_before_refill_other_cpu_between(void **state)
 	other.ts_ns = next_ts();
 	assert_int_equal(prt_writer_add(w, &other, NULL), 0);
 	add(w, PRT_EV_ALLOC, ZONE_START, 9, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.classes[RP_model_failed], 0);
 	assert_int_equal(r.classes[RP_exact_pfn], 2);
 }
@@ -619,14 +582,10 @@ static void test_settled_blocks_proved_not_free(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 1);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, fb, 1);
 	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 0, 1);
 	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x200, 0, 1);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.refills, 2);
 	assert_int_equal(r.refills_agree, 1);
 	assert_int_equal(r.free_blocks_dropped, 8);
@@ -656,17 +615,13 @@ static void test_refill_inside_a_model_block_proves_nothing(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, NULL, 0);
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_trace(path, &h, NULL, 0);
 	/* orders above 3 are freed straight to the buddy lists: both settled */
 	add(w, PRT_EV_FREE, large, 6, 0);
 	add(w, PRT_EV_FREE, small, 4, 0);
 	add(w, PRT_EV_ZONE_LOCKED, large + 8, 0, 1);
 	add(w, PRT_EV_ALLOC, small, 4, 0);
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.free_blocks_dropped, 0);
 	assert_int_equal(r.classes[RP_state_desync], 0);
 	assert_int_equal(r.allocations, 1);
@@ -727,9 +682,7 @@ static void test_zone_node_and_failure_classes(void **state)
 	add(w, PRT_EV_ALLOC, 0x10000, 4, 0);	/* DMA32: other zone */
 	add(w, PRT_EV_ALLOC, 0x200000, 4, 0);	/* node 1: other node */
 	add(w, PRT_EV_ALLOC, 0x100400, 10, 0);	/* model: below the watermark everywhere */
-	assert_int_equal(prt_writer_close(w, NULL), 0);
-	prt_header_release(&h);
-	replay(path, &r);
+	end_trace(w, &h, path, &r);
 	assert_int_equal(r.allocations, 5);
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 	assert_int_equal(r.classes[RP_same_pageblock], 1);
