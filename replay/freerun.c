@@ -18,6 +18,7 @@
 #include "analysis/frag.h"
 #include "capture/prt.h"
 #include "replay/infer.h"
+#include "replay/kswapd.h"
 #include "replay/pfnmap.h"
 #include "replay/replay.h"
 #include "replay/translate.h"
@@ -29,6 +30,7 @@ struct freerun {
 	int observer_failed;
 	const struct rp_translate *t;
 	struct pa_model *m;
+	struct rp_kswapd kswapd;
 	struct rp_free_result *res;
 	struct rp_pfnmap k2m;		/* kernel pfn -> model pfn (PA_PFN_NONE: model failed) */
 	struct rp_pfnmap owned;		/* model pfn -> kernel pfn, live blocks */
@@ -199,6 +201,9 @@ static void note_checkpoint(struct freerun *fr, const struct prt_checkpoint *cp)
 
 static void on_event(struct freerun *fr, const struct prt_event *ev)
 {
+	/* the host's reclaim happened whatever the model chose: its pcp caps
+	 * follow the kernel's kswapd, as in lock-step */
+	rp_kswapd_event(&fr->kswapd, fr->m, ev);
 	switch (ev->type) {
 	case PRT_EV_ALLOC: on_alloc(fr, ev); break;
 	case PRT_EV_FREE: on_free(fr, ev); break;
@@ -211,14 +216,6 @@ static void on_event(struct freerun *fr, const struct prt_event *ev)
 	case PRT_EV_LOST:
 		if (ev->cpu < fr->nr_cpus)
 			fr->lost_window[ev->cpu] = true;
-		break;
-	/* the host's reclaim happened whatever the model chose: its pcp caps
-	 * follow the kernel's kswapd, as in lock-step */
-	case PRT_EV_KSWAPD_WAKE:
-		pa_model_set_reclaim_active(fr->m, (int)ev->arg[0], (int)ev->arg[1], true);
-		break;
-	case PRT_EV_KSWAPD_SLEEP:
-		pa_model_set_reclaim_active(fr->m, (int)ev->arg[0], 0, false);
 		break;
 	default: break;
 	}

@@ -18,8 +18,9 @@
  *   compaction isolate         take the isolated free blocks off the lists
  *   compaction begin / end     frees of pages the run isolated are held to
  *                              its end (replay/compaction.h)
- *   kswapd wake / sleep        reclaim active on the node's zones, which
- *                              caps what a pcp list holds (drains come sooner)
+ *   kswapd's events            reclaim active on the node's zones while
+ *                              kswapd works (replay/kswapd.h), which caps
+ *                              what a pcp list holds (drains come sooner)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	if (ev->type != PRT_EV_FREE && ev->type != PRT_EV_FREE_BATCHED &&
 	    ev->type != PRT_EV_COMPACT_END)
 		rp_compaction_note(&ls->compaction, ev->pid, ls->res->events);
+	rp_kswapd_event(&ls->kswapd, ls->m, ev);
 	switch (ev->type) {
 	case PRT_EV_ALLOC: on_alloc(ls, ev); break;
 	case PRT_EV_FREE: ls_on_free(ls, ev); break;
@@ -234,14 +236,6 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 		break;
 	case PRT_EV_COMPACT_END:
 		ls_compaction_end(ls, ev->pid);
-		break;
-	case PRT_EV_KSWAPD_WAKE:
-		/* balance_pgdat follows the event: reclaim is active until
-		 * kswapd sleeps (its end is not traced) */
-		pa_model_set_reclaim_active(ls->m, (int)ev->arg[0], (int)ev->arg[1], true);
-		break;
-	case PRT_EV_KSWAPD_SLEEP:
-		pa_model_set_reclaim_active(ls->m, (int)ev->arg[0], 0, false);
 		break;
 	case PRT_EV_LOST:
 		if (ev->cpu < ls->nr_cpus)

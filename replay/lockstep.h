@@ -13,6 +13,7 @@
 #include "allocator/model.h"
 #include "capture/prt.h"
 #include "replay/compaction.h"
+#include "replay/kswapd.h"
 #include "replay/replay.h"
 #include "replay/translate.h"
 #include "replay/unsettled.h"
@@ -38,6 +39,7 @@ struct lockstep {
 	uint32_t nr_cpus;
 	struct rp_unsettled unsettled;
 	struct rp_compaction compaction;	/* pages compaction runs hold */
+	struct rp_kswapd kswapd;		/* when reclaim is active */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 	uint8_t *batched;	/* per event: a free whose batched event follows */
 	uint64_t nr_batched_bits;

@@ -207,7 +207,7 @@ static void test_killed_writer_leaves_readable_tmp(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
-		sample_write(path, 3 * 65536 + 100, 0, false);	/* _exits unclosed */
+		sample_write(path, 3 * 65536 + 100, 0, false);	/* killed unclosed */
 	waitpid(pid, &status, 0);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	assert_int_equal(access(path, F_OK), -1);

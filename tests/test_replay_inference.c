@@ -406,6 +406,39 @@ static void test_block_passed_over_twice(void **state)
 }
 
 /*
+ * balance_pgdat's end is not traced: kswapd woke, then produced no event
+ * for 3 ms (it had finished and was trying to sleep). The THP freed then
+ * meets the normal high (2790), no drain; the drain that comes is another
+ * (drain_all_pages, from the first list), of the order-0 page.
+ */
+static void test_reclaim_ends_when_kswapd_goes_quiet(void **state)
+{
+	const uint64_t page = ZONE_START + 3, thp = ZONE_START + 0x200;
+	const char *path = scratch_path("quiet.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event wake = { .type = PRT_EV_KSWAPD_WAKE, .pid = 45, .arg = { 0, 3 } };
+	struct prt_event free_thp = { .type = PRT_EV_FREE, .pfn = thp, .order = 9, .pid = 7 };
+
+	(void)state;
+	w = begin_trace(path, &h, NULL, 0);
+	add(w, PRT_EV_FREE, page, 0, 0);
+	wake.ts_ns = next_ts();
+	assert_int_equal(prt_writer_add(w, &wake, NULL), 0);
+	free_thp.ts_ns = wake.ts_ns + 3000000;
+	assert_int_equal(prt_writer_add(w, &free_thp, NULL), 0);
+	free_thp.type = PRT_EV_PCPU_DRAIN;
+	free_thp.pfn = page;
+	free_thp.order = 0;
+	free_thp.ts_ns++;
+	assert_int_equal(prt_writer_add(w, &free_thp, NULL), 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.drains, 1);
+	assert_int_equal(r.drains_agree, 1);
+}
+
+/*
  * free_unref_folios traces mm_page_free for a batch, then puts each page on
  * the pcp list where it traces mm_page_free_batched. cpu 1 drains cpu 0's
  * lists (drain_all_pages) in between: it empties the order-0 list (C) and
@@ -703,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_drained_before_named_was_on_pcp),
 		cmocka_unit_test(test_reclaim_active_limits_pcp),
+		cmocka_unit_test(test_reclaim_ends_when_kswapd_goes_quiet),
 		cmocka_unit_test(test_frees_back_to_compaction),
 		cmocka_unit_test(test_release_shows_the_isolated_block),
 		cmocka_unit_test(test_block_passed_over_twice),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "tests/lib/prt_sample.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,7 @@ int sample_write(const char *path, uint64_t n, uint64_t cp_every, bool close_it)
 	prt_writer_set_comm(w, 1001, "kswapd0", NULL);
 	prt_header_release(&h);
 	if (!close_it)
-		_exit(0);	/* a killed writer: no close, no trailer */
+		raise(SIGKILL);	/* a killed writer: no close, no trailer */
 	return prt_writer_close(w, NULL);
 }
 
