@@ -18,6 +18,8 @@ void rp_kswapd_event(struct rp_kswapd *k, struct pa_model *m, const struct prt_e
 
 	if (ev->type == PRT_EV_KSWAPD_WAKE && n < RP_KSWAPD_NODES) {
 		k->nr_awake += !k->node[n].awake;
+		if (n >= k->nr_nodes)
+			k->nr_nodes = n + 1;
 		k->node[n].awake = true;
 		k->node[n].pid = ev->pid;
 		k->node[n].highest_zone = (int)ev->arg[1];
@@ -31,7 +33,7 @@ void rp_kswapd_event(struct rp_kswapd *k, struct pa_model *m, const struct prt_e
 		set_active(k, m, n, false);
 		return;
 	}
-	for (unsigned i = 0; k->nr_awake && i < RP_KSWAPD_NODES; i++) {
+	for (unsigned i = 0; k->nr_awake && i < k->nr_nodes; i++) {
 		if (!k->node[i].awake)
 			continue;
 		if (ev->pid == k->node[i].pid) {

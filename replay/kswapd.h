@@ -27,6 +27,7 @@ struct rp_kswapd {
 		uint64_t last_ns;
 	} node[RP_KSWAPD_NODES];
 	uint32_t nr_awake;		/* most events come with none: skip */
+	uint32_t nr_nodes;		/* highest node seen + 1 */
 };
 
 /* Every event, in trace order: updates the model's reclaim state. */
