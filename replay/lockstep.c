@@ -283,6 +283,8 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 			return -1;
 		}
 	}
+	if (got >= 0)
+		ls_flush_held(ls);
 	ls->res->seconds = pr_now_s() - start;
 	if (opt->progress)
 		opt->progress(opt->progress_ctx, ls->res->events, ls->res->events);

@@ -69,6 +69,8 @@ void ls_compaction_end(struct lockstep *ls, uint32_t pid);
 /* mm_page_free / mm_page_free_batched (replay/lockstep_free.c) */
 void ls_on_free(struct lockstep *ls, const struct prt_event *ev);
 void ls_on_free_batched(struct lockstep *ls, const struct prt_event *ev);
+/* At the end of the trace: the frees still held, applied. */
+void ls_flush_held(struct lockstep *ls);
 /* A free reaching the model (pcp or buddy, as the model decides). */
 void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order);
 

@@ -68,6 +68,21 @@ void ls_on_free(struct lockstep *ls, const struct prt_event *ev)
 	*slot = (struct pending_free){ .ev = *ev, .seq = ls->res->events, .live = true };
 }
 
+/* The trace ended inside free_unref_folios or a compaction run: what was
+ * held goes where it would have gone. */
+void ls_flush_held(struct lockstep *ls)
+{
+	for (uint32_t c = 0; ls->pending && c < ls->nr_cpus; c++)
+		for (unsigned i = 0; i < LS_PENDING_FREES; i++)
+			if (ls->pending[c][i].live) {
+				ls->pending[c][i].live = false;
+				free_now(ls, &ls->pending[c][i].ev, ls->pending[c][i].seq);
+			}
+	for (unsigned i = 0; i < RP_COMPACTION_RUNS; i++)
+		if (ls->compaction.runs[i].active)
+			ls_compaction_end(ls, ls->compaction.runs[i].pid);
+}
+
 void ls_on_free_batched(struct lockstep *ls, const struct prt_event *ev)
 {
 	if (ev->cpu >= ls->nr_cpus)

@@ -342,6 +342,30 @@ static void test_frees_back_to_compaction(void **state)
 	assert_int_equal(r.free_desync, 0);
 }
 
+/* A trace that ends inside a compaction run: the run ends with it, its
+ * frees sorted as at mm_compaction_end. */
+static void test_trace_ends_inside_a_compaction_run(void **state)
+{
+	const uint64_t b = ZONE_START + 0x400;
+	const struct prt_free_block fb[] = { { b, 4, 1 } };
+	const uint64_t iso[5] = { b, b + 16, 16, 16, 0 };
+	const char *path = scratch_path("ccend.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, iso);
+	add_task(w, PRT_EV_FREE, 7, b + 1, 0, NULL);
+	add_task(w, PRT_EV_ALLOC, 7, b + 2, 0, NULL);
+	add_task(w, PRT_EV_FREE, 7, b + 3, 0, NULL);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.compaction_frees_dropped, 1);
+	assert_int_equal(r.free_desync, 0);
+}
+
 /*
  * The fast free scanner's event says one order-4 block was taken; the model
  * matches it to M, but the kernel had taken K: its release frees K's upper
@@ -739,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_reclaim_ends_when_kswapd_goes_quiet),
 		cmocka_unit_test(test_frees_back_to_compaction),
 		cmocka_unit_test(test_release_shows_the_isolated_block),
+		cmocka_unit_test(test_trace_ends_inside_a_compaction_run),
 		cmocka_unit_test(test_block_passed_over_twice),
 		cmocka_unit_test(test_batched_free_reaches_pcp_at_commit),
 		cmocka_unit_test(test_free_while_lists_drained_goes_to_buddy),
