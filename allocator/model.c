@@ -218,8 +218,10 @@ int pa_model_seed_free(struct pa_model *m, uint64_t pfn, unsigned order, int mig
 	}
 	if (migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)
 		migratetype = pb_get(m, z, pfn);
-	else if (m->p->merge_retype && migratetype != pb_get(m, z, pfn))
-		/* 6.12+: a block's list is its pageblock's type */
+	/* 6.12+: a block's list is its pageblock's type, and a block larger
+	 * than a pageblock has one type in all of them (merging retypes them;
+	 * capture's fit, which sees no types, may not have) */
+	if (m->p->merge_retype)
 		set_pageblock_range(m, z, pfn, order, migratetype);
 	/* seeding order is list order, head first */
 	buddy_add(m, z, pfn, order, migratetype, true);

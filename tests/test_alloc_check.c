@@ -111,6 +111,21 @@ static void test_stray_tail(void **state)
 	pa_model_destroy(m);
 }
 
+/* Capture's pageblock types may differ inside a free block larger than a
+ * pageblock; 6.x keeps them equal (a merge retypes all), so seeding the
+ * block gives every pageblock under it the first one's type. */
+static void test_seeded_block_spans_pageblocks(void **state)
+{
+	struct pa_model *m = small_model(PA_PROFILE_LINUX_6, 0, 64, 5, 4, 2, 8, 1);
+
+	(void)state;
+	assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_MOVABLE), 0);
+	assert_int_equal(pa_model_set_pageblock_mt(m, 16, PA_MT_UNMOVABLE), 0);
+	seed(m, 0, 5, -1);
+	check_ok(m);
+	pa_model_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_counter),
 		cmocka_unit_test(test_lost_tail),
 		cmocka_unit_test(test_stray_tail),
+		cmocka_unit_test(test_seeded_block_spans_pageblocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
