@@ -10,8 +10,8 @@
 #include "replay/replay_db.h"
 
 static const char usage[] =
-	"usage: pagereplay replay [--model M] [--mode lockstep|free] [--json] [--paranoid]\n"
-	"                        [--jobs N] [--db D] FILE.prt...\n"
+	"usage: pagereplay replay [--model M] [--mode lockstep|free] [--json]\n"
+	"                        [--paranoid | --check-every N] [--jobs N] [--db D] FILE.prt...\n"
 	"\n"
 	"Replay a trace against the buddy-allocator model in lock-step: before each\n"
 	"kernel allocation the model predicts its block from the same state, gfp,\n"
@@ -28,6 +28,8 @@ static const char usage[] =
 	"  --json        one JSON object per trace instead of tables\n"
 	"  --paranoid    check the model's invariants after every event; stop at\n"
 	"                the first violation with the event index\n"
+	"  --check-every N  the same check every N events (a host-sized model\n"
+	"                takes milliseconds to check)\n"
 	"  --verbose     also the first allocations of each class, with context\n"
 	"  --db D        also write the run into the SQLite database D (created if\n"
 	"                missing): divergences, agreement by gfp/order/migratetype/\n"
@@ -248,6 +250,7 @@ static int run(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "paranoid", no_argument, NULL, 'p' },
+		{ "check-every", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "sample-every", required_argument, NULL, 's' },
@@ -257,7 +260,7 @@ static int run(int argc, char **argv)
 	struct replay_cli cli = { .opt = { .profile = -1 } };
 	struct rp_options opt = { .profile = -1 };
 	const char *db_path = NULL;
-	unsigned long long sample_every = 0, jobs = 1;
+	unsigned long long sample_every = 0, jobs = 1, check_every = 0;
 	bool json = false, verbose = false;
 	int c, status = EXIT_OK;
 
@@ -287,6 +290,12 @@ static int run(int argc, char **argv)
 			break;
 		case 'j': json = true; break;
 		case 'p': opt.paranoid = true; break;
+		case 'c':
+			if (cli_parse_u64(optarg, &check_every) < 0 || check_every == 0)
+				return cli_usage_error("replay", "--check-every: expected a number of "
+						       "events > 0, got '%s'", optarg);
+			opt.check_every = check_every;
+			break;
 		case 'v': verbose = true; break;
 		case 's':
 			if (cli_parse_u64(optarg, &sample_every) < 0 || sample_every == 0)

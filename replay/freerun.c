@@ -265,7 +265,8 @@ static int run(struct freerun *fr, struct prt_reader *r, const struct rp_options
 		on_event(fr, &ev);
 		if (fr->observer_failed || observe(fr, r, &ev) < 0)
 			return -1;
-		if (opt->paranoid && paranoid(fr, &ev) < 0)
+		if ((opt->paranoid || (opt->check_every && fr->res->r.events % opt->check_every == 0)) &&
+		    paranoid(fr, &ev) < 0)
 			return -1;
 	}
 	fr->res->r.seconds = pr_now_s() - start;

@@ -272,7 +272,8 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		    ls->res->events % obs->sample_every == 0 &&
 		    obs->sample(obs->ctx, ls->m, ls->res->events, ev.ts_ns, err) < 0)
 			return -1;
-		if (opt->paranoid && pa_model_check(ls->m, err) < 0) {
+		if ((opt->paranoid || (opt->check_every && ls->res->events % opt->check_every == 0)) &&
+		    pa_model_check(ls->m, err) < 0) {
 			char msg[sizeof(err->msg)];
 
 			ls->res->paranoid_event = ls->res->events - 1;

@@ -82,6 +82,7 @@ struct rp_options {
 	int profile;		/* enum pa_profile, or -1: from the trace's release */
 	enum rp_mode mode;	/* rp_replay_file: lock-step; rp_freerun_file: free */
 	bool paranoid;		/* check the model's invariants after every event */
+	uint64_t check_every;	/* ... or every that many events (0: never) */
 	const struct rp_observer *observer;	/* may be NULL */
 	/* every 2^20 events and at the end, if set (a progress bar) */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
