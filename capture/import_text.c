@@ -157,7 +157,7 @@ static void split_fields(const char *p, const char *end, struct fields *fs)
 		struct field *f;
 
 		p = skip_spaces(p, end);
-		if (p == end)
+		if (p >= end)
 			return;
 		tok = p;
 		stop = find_space(p, end);
@@ -603,7 +603,8 @@ static void event_line(struct imp_gfp *g, const char *p, const char *end, struct
 		return;
 	}
 	o->kind = IMP_LINE_EVENT;
-	split_fields(tok_end + 1, end, &fs);
+	/* an event name can end the line: no fields */
+	split_fields(tok_end < end ? tok_end + 1 : end, end, &fs);
 	if (fill_event(g, type, &fs, o) != 0) {
 		if (o->kind != IMP_LINE_BAD_GFP)
 			o->kind = IMP_LINE_BAD;

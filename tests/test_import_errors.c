@@ -115,6 +115,20 @@ static void test_missing_field(void **state)
 	expect_failure(in, "field.txt': line 3: missing field 'order': ", "pfn=0x1236");
 }
 
+/* An event name that ends the line (no ": " and no fields) is a missing
+ * field, not a parser that runs past the end of the line (found by the
+ * fuzzer: it hung). */
+static void test_event_without_fields(void **state)
+{
+	const char *in = scratch_path("nofields.txt");
+	const char text[] = GOOD
+		"         kswapd0-45      [001] 12.000002: mm_compaction_end\n";
+
+	(void)state;
+	write_file(in, text, sizeof(text) - 1);
+	expect_failure(in, "nofields.txt': line 2: missing field 'zone_start': ", "mm_compaction_end");
+}
+
 static void test_time_backwards(void **state)
 {
 	const char *in = scratch_path("time.txt");
@@ -181,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_gzip),
 		cmocka_unit_test(test_unknown_gfp_name),
 		cmocka_unit_test(test_missing_field),
+		cmocka_unit_test(test_event_without_fields),
 		cmocka_unit_test(test_time_backwards),
 		cmocka_unit_test(test_skip_bad),
 		cmocka_unit_test(test_usage_errors),

@@ -67,6 +67,9 @@ struct run_result run_pagereplay_argv(const char *const *argv)
 		dup2(devnull, STDIN_FILENO);
 		dup2(out_fd, STDOUT_FILENO);
 		dup2(err_fd, STDERR_FILENO);
+		/* a command that hangs fails its test (SIGALRM: status 142)
+		 * instead of hanging the suite; a real run takes seconds */
+		alarm(600);
 		execv(args[0], (char *const *)args);
 		_exit(127);
 	}
