@@ -18,6 +18,7 @@ for src in tests/fuzz/fuzz_*.c; do
 	corpus="tests/fuzz/corpus/$name"
 	mkdir -p "build-fuzz/corpus-$name"
 	echo "fuzz: $name for ${seconds}s"
-	"build-fuzz/$name" -max_total_time="$seconds" -print_final_stats=1 \
+	# -timeout: one input running 10 s is a hang (the default waits 20 min)
+	"build-fuzz/$name" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
 		"build-fuzz/corpus-$name" $( [ -d "$corpus" ] && echo "$corpus" )
 done
