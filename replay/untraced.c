@@ -3,8 +3,9 @@
  * What the kernel does that no tracepoint shows, inferred from the events
  * around it (docs/fidelity.md): the initial free lists' order, pages taken
  * by alloc_pages_bulk, blocks the kernel's empty lists prove not free or
- * mistyped, list heads its refills pass over, and compaction's free
- * scanners (the end of a run: replay/compaction_release.c).
+ * mistyped, and list heads its refills pass over. Compaction's free
+ * scanners: replay/free_scanner.c; the end of a run:
+ * replay/compaction_release.c.
  */
 #include "replay/lockstep.h"
 
@@ -157,82 +158,4 @@ void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order)
 		rp_unsettled_touch(&ls->unsettled, pfn, order);
 	else
 		rp_unsettled_touch(&ls->unsettled, head, o);
-}
-
-/*
- * Compaction's free scanner takes free pages off the buddy lists with no
- * allocation event; they come back through a traced __free_pages or become
- * migration targets, later freed. The slow scanner reports the range it
- * walked, in which it took every free block (isolate_freepages_block); the
- * fast one reports a search window holding the one block it took from a
- * free list, of nr_taken pages.
- */
-static uint64_t isolate_range(struct lockstep *ls, uint32_t pid, uint64_t start, uint64_t end)
-{
-	uint64_t taken = 0;
-
-	for (uint64_t pfn = start; pfn < end;) {
-		unsigned order;
-		uint64_t head = pa_free_block_of(ls->m, pfn, &order);
-
-		if (head == pfn && pa_isolate_free(ls->m, pfn) >= 0) {
-			rp_unsettled_touch(&ls->unsettled, pfn, order);
-			rp_compaction_isolated(&ls->compaction, pid, pfn, order);
-			taken += 1ULL << order;
-			pfn += 1ULL << order;
-		} else {
-			pfn++;
-		}
-	}
-	return taken;
-}
-
-/*
- * fast_isolate_freepages reports (min_pfn, free_pfn): it walked the movable
- * list of one order from the tail for a block at or above low_pfn, which it
- * derives from the migrate scanner's position: min_pfn is a pageblock below
- * free_pfn - distance/2 and low_pfn one below free_pfn - distance/4. The
- * search limit depends on its recent failures, which no event shows: the
- * common case (no recent failure, not at the scanner's start) is taken.
- */
-#define FAST_SEARCH_LIMIT 16
-
-static uint64_t isolate_fast(struct lockstep *ls, uint32_t pid, uint64_t min_pfn, uint64_t free_pfn,
-			     uint64_t nr)
-{
-	uint64_t pb = 1ULL << ls->t->topo.pageblock_order, low_pfn, head;
-	unsigned order = 0;
-	int zone = pa_model_zone_of(ls->m, min_pfn);
-
-	while ((1ULL << order) < nr)
-		order++;
-	if (!nr || (1ULL << order) != nr || zone < 0 || free_pfn < min_pfn)
-		return 0;
-	low_pfn = (free_pfn - (free_pfn - min_pfn) / 2) & ~(pb - 1);
-	head = pa_fast_isolate(ls->m, zone, order, min_pfn, low_pfn, FAST_SEARCH_LIMIT);
-	if (head == PA_PFN_NONE)
-		return 0;
-	rp_unsettled_touch(&ls->unsettled, head, order);
-	rp_compaction_isolated(&ls->compaction, pid, head, order);
-	return nr;
-}
-
-static unsigned log2_floor(uint64_t n)
-{
-	unsigned o = 0;
-
-	while (n >> (o + 1))
-		o++;
-	return o;
-}
-
-void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev)
-{
-	uint64_t taken = ev->arg[4] ? isolate_fast(ls, ev->pid, ev->arg[0], ev->arg[1], ev->arg[3])
-				    : isolate_range(ls, ev->pid, ev->arg[0], ev->arg[1]);
-
-	rp_compaction_scanned(&ls->compaction, ev->pid, ev->arg[0],
-			      ev->arg[4] ? log2_floor(ev->arg[3]) : log2_floor(ev->arg[1] - ev->arg[0]));
-	ls->res->isolated_pages += taken;
-	ls->res->isolate_mismatch += taken != ev->arg[3];
 }

@@ -41,6 +41,18 @@ static void add(struct prt_writer *w, uint8_t type, uint64_t pfn, unsigned order
 	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
 }
 
+/* An event of task pid; arg[] as given. */
+static void add_task(struct prt_writer *w, uint8_t type, uint32_t pid, uint64_t pfn, unsigned order,
+		     const uint64_t arg[5])
+{
+	struct prt_event ev = { .ts_ns = next_ts(), .type = type, .pfn = pfn, .pid = pid,
+				.order = (uint8_t)order, .migratetype = 1 };
+
+	for (int i = 0; arg && i < 5; i++)
+		ev.arg[i] = arg[i];
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+}
+
 static void replay(const char *path, struct rp_result *r)
 {
 	struct rp_options opt = { .profile = -1, .paranoid = true };
@@ -216,6 +228,31 @@ static void test_fast_free_scanner(void **state)
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
 
+/*
+ * Async compaction's slow free scanner probes every stride-th pfn: with a
+ * stride of 32 it takes the order-5 block at +32 and never looks at the
+ * order-0 block at +1. The event says 32 pages were taken, 47 pfns looked
+ * at (16 probes, 31 of them inside the block it took).
+ */
+static void test_slow_free_scanner_stride(void **state)
+{
+	const uint64_t start = ZONE_START + 0x400;
+	const struct prt_free_block fb[] = { { start + 1, 0, 1 }, { start + 32, 5, 1 } };
+	const uint64_t iso[5] = { start, start + 512, 47, 32, 0 };
+	const char *path = scratch_path("stride.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 2);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, iso);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.isolated_pages, 32);
+	assert_int_equal(r.isolate_mismatch, 0);
+}
+
 /* drain_all_pages drains cpu 0's lists from cpu 1: the event is on cpu 1,
  * the block leaves cpu 0's list, from its tail (free_pcppages_bulk). */
 static void test_remote_drain(void **state)
@@ -291,18 +328,6 @@ static void test_reclaim_active_limits_pcp(void **state)
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.drains, 1);
 	assert_int_equal(r.drains_agree, 1);
-}
-
-/* An event of task pid; arg[] as given. */
-static void add_task(struct prt_writer *w, uint8_t type, uint32_t pid, uint64_t pfn, unsigned order,
-		     const uint64_t arg[5])
-{
-	struct prt_event ev = { .ts_ns = next_ts(), .type = type, .pfn = pfn, .pid = pid,
-				.order = (uint8_t)order, .migratetype = 1 };
-
-	for (int i = 0; arg && i < 5; i++)
-		ev.arg[i] = arg[i];
-	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
 }
 
 /*
@@ -757,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_pageblock_type_ruled_out),
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
 		cmocka_unit_test(test_fast_free_scanner),
+		cmocka_unit_test(test_slow_free_scanner_stride),
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_drained_before_named_was_on_pcp),
 		cmocka_unit_test(test_reclaim_active_limits_pcp),
