@@ -219,7 +219,7 @@ enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pf
 		migratetype = migratetype == PA_MT_HIGHATOMIC || migratetype == PA_MT_CMA ?
 				      PA_MT_MOVABLE : PA_MT_UNMOVABLE;
 	b = &m->bulk[cpu];
-	if (!(b->active && b->cpu == cpu && b->zone == z->idx && b->order == order &&
+	if (!(b->active && b->zone == z->idx && b->order == order &&
 	      b->mt == migratetype)) {
 		/* the first block of a refill: rmqueue_pcplist and nr_pcp_alloc ran */
 		struct pa_pcp *pcp = &z->pcp[cpu];
@@ -227,7 +227,7 @@ enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pf
 		if (m->p->pcp_autotune)
 			pcp->free_count >>= 1;
 		pcp_refill_count(m, z, pcp, order, true);
-		*b = (struct pa_bulk){ .active = true, .cpu = cpu, .zone = z->idx, .order = order,
+		*b = (struct pa_bulk){ .active = true, .zone = z->idx, .order = order,
 				       .mt = migratetype, .mode = MODE_NORMAL };
 	}
 	h = enclosing_free(m, z, pfn, order);
@@ -260,7 +260,7 @@ uint64_t pa_predict_refill(const struct pa_model *m, uint32_t cpu, int zone, uns
 		return PA_PFN_NONE;
 	z = &m->zones[zone];
 	b = &m->bulk[cpu];
-	if (b->active && b->cpu == cpu && b->zone == zone && b->order == order &&
+	if (b->active && b->zone == zone && b->order == order &&
 	    b->mt == migratetype)
 		mode = b->mode;
 	if (!rmqueue_find_in_zone(m, z, order, migratetype, mode, &t))
@@ -283,7 +283,7 @@ int pa_predict_rmqueue(const struct pa_model *m, uint32_t cpu, int zone, unsigne
 		return -1;
 	z = &m->zones[zone];
 	b = &m->bulk[cpu];
-	if (b->active && b->cpu == cpu && b->zone == zone && b->order == order &&
+	if (b->active && b->zone == zone && b->order == order &&
 	    b->mt == migratetype)
 		mode = b->mode;
 	if (!rmqueue_find_in_zone(m, z, order, migratetype, mode, &t))

@@ -33,17 +33,23 @@ int pa_isolate_free(struct pa_model *m, uint64_t pfn)
 	return (int)order;
 }
 
+/* The free head pfn goes to the tail of the list it is on. */
+static void head_to_tail(struct pa_zone *z, uint64_t pfn)
+{
+	const struct pa_page *p = zpage(z, pfn);
+	struct pa_list *l = &z->free[pg_order(p)][pg_lmt(p)];
+
+	list_unlink(z, l, pfn);
+	list_add_tail(z, l, pfn);
+}
+
 int pa_free_block_to_tail(struct pa_model *m, uint64_t pfn)
 {
 	struct pa_zone *z = zone_of(m, pfn);
-	struct pa_page *p;
-	struct pa_list *l;
 
-	if (!z || pg_state(p = zpage(z, pfn)) != PG_BUDDY)
+	if (!z || pg_state(zpage(z, pfn)) != PG_BUDDY)
 		return -1;
-	l = &z->free[pg_order(p)][pg_lmt(p)];
-	list_unlink(z, l, pfn);
-	list_add_tail(z, l, pfn);
+	head_to_tail(z, pfn);
 	return 0;
 }
 
@@ -73,13 +79,8 @@ int pa_putback_isolated(struct pa_model *m, uint64_t pfn, unsigned order)
 	for (uint64_t q = pfn; q < pfn + n; q += (uint64_t)1 << m->pb_order) {
 		int64_t head = enclosing_free(m, z, q, 0);
 
-		if (head >= 0) {
-			struct pa_list *l = &z->free[pg_order(zpage(z, (uint64_t)head))]
-						 [pg_lmt(zpage(z, (uint64_t)head))];
-
-			list_unlink(z, l, (uint64_t)head);
-			list_add_tail(z, l, (uint64_t)head);
-		}
+		if (head >= 0)
+			head_to_tail(z, (uint64_t)head);
 		if (order < m->pb_order)
 			break;
 	}

@@ -165,9 +165,9 @@ struct pa_profile_desc {
 #define AF_KSWAPD		0x1000
 #define AF_RESERVES_6		(AF_NON_BLOCK | AF_HIGH | AF_HIGHATOMIC | AF_OOM)
 
+/* One per cpu: the refill (rmqueue_bulk) in progress on it. */
 struct pa_bulk {
 	bool active;
-	uint32_t cpu;
 	int zone;
 	unsigned order;
 	int mt;

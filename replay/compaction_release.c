@@ -26,6 +26,15 @@ static void give_back_untouched(struct lockstep *ls, struct rp_compaction_run *r
 		}
 }
 
+/* The page of a held free is in use in the kernel: off the model's lists. */
+static void in_use(struct lockstep *ls, const struct rp_held_free *f)
+{
+	if (pa_free_block_of(ls->m, f->pfn, NULL) == PA_PFN_NONE)
+		return;
+	ls_settle_block_of(ls, f->pfn, f->order);
+	pa_apply_alloc(ls->m, f->cpu, f->pfn, f->order, PA_MT_MOVABLE);
+}
+
 static void reconcile_release(struct lockstep *ls, struct rp_compaction_run *r,
 			      const struct rp_held_free *f)
 {
@@ -34,13 +43,15 @@ static void reconcile_release(struct lockstep *ls, struct rp_compaction_run *r,
 
 	if (head == PA_PFN_NONE)
 		return;
-	ls_settle_block_of(ls, head, order);
-	if (order > r->kernel_max_order || pa_isolate_free(ls->m, head) < 0) {
-		pa_apply_alloc(ls->m, f->cpu, f->pfn, f->order, PA_MT_MOVABLE);
-		return;
+	if (order <= r->kernel_max_order) {
+		ls_settle_block_of(ls, head, order);
+		if (pa_isolate_free(ls->m, head) >= 0) {
+			ls->res->isolations_found++;
+			give_back_untouched(ls, r, order);
+			return;
+		}
 	}
-	ls->res->isolations_found++;
-	give_back_untouched(ls, r, order);
+	in_use(ls, f);
 }
 
 void ls_compaction_end(struct lockstep *ls, uint32_t pid)
@@ -55,9 +66,8 @@ void ls_compaction_end(struct lockstep *ls, uint32_t pid)
 		if (rp_compaction_released(r, i)) {
 			reconcile_release(ls, r, f);
 			ls_apply_free(ls, f->cpu, f->pfn, f->order);
-		} else if (pa_free_block_of(ls->m, f->pfn, NULL) != PA_PFN_NONE) {
-			ls_settle_block_of(ls, f->pfn, f->order);
-			pa_apply_alloc(ls->m, f->cpu, f->pfn, f->order, PA_MT_MOVABLE);
+		} else {
+			in_use(ls, f);
 		}
 	}
 	rp_compaction_finish(&ls->compaction, r);

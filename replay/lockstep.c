@@ -151,12 +151,13 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 	ls->res->refills++;
 	ls_correct_empty_lists(ls, ev->cpu, zone, ev->order, mt, ev->pfn);
 	predicted = pa_predict_refill(ls->m, ev->cpu, zone, ev->order, mt);
-	if (predicted != ev->pfn)
-		ls_passed_over(ls, predicted, ev->pfn);
-	if (predicted == ev->pfn)
+	if (predicted == ev->pfn) {
 		ls->res->refills_agree++;
-	else if (ls_guessed_from_initial_order(ls, predicted, PA_PATH_BUDDY))
-		ls->res->refills_unknown++;
+	} else {
+		ls_passed_over(ls, predicted, ev->pfn);
+		if (ls_guessed_from_initial_order(ls, predicted, PA_PATH_BUDDY))
+			ls->res->refills_unknown++;
+	}
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
 }

@@ -152,6 +152,25 @@ static void test_cli(void **state)
 	run_result_free(&r);
 }
 
+/* Replay a bundled trace into db (one more run). */
+static void replay_into(const char *db, const char *trace)
+{
+	struct run_result r = run_pagereplay("replay", "--db", db, project_path(trace), NULL);
+
+	assert_int_equal(r.status, 0);
+	run_result_free(&r);
+}
+
+/* A query over db whose CSV output must hold `want`. */
+static void expect_csv(const char *db, const char *sql, const char *want, const char *what)
+{
+	struct run_result r = run_pagereplay("query", "--db", db, "--csv", sql, NULL);
+
+	if (r.status != 0 || !strstr(r.out, want))
+		fail_msg("%s: %s %s", what, r.out, r.err);
+	run_result_free(&r);
+}
+
 /* replay --db: the run's agreement in SQLite equals what replay printed. */
 static void test_replay_into_database(void **state)
 {
@@ -193,51 +212,30 @@ static void test_replay_into_database(void **state)
 	 * has heavy compaction (docs/fidelity.md): within 3.5% (3.2% reached, at
 	 * the busiest checkpoint) in every zone, within 0.2% at all others, and
 	 * exact in the zones compaction did not touch. */
-	r = run_pagereplay("query", "--db", db, "--csv",
-			   "select count(*), sum(abs(diff) * 1000 > 35 * kernel_free_pages), "
-			   "sum(abs(diff) * 1000 > 2 * kernel_free_pages), sum(diff = 0) "
-			   "from checkpoint_free where run_id = 1 and kernel_free_pages > 0",
-			   NULL);
-	if (r.status != 0 || !strstr(r.out, "12,0,1,8"))
-		fail_msg("checkpoint rows / zones off by more than 3.5%% / 0.2%%: %s %s", r.out, r.err);
-	run_result_free(&r);
-	r = run_pagereplay("replay", "--db", db, project_path("traces/mixed.prt"), NULL);
-	assert_int_equal(r.status, 0);
-	run_result_free(&r);
+	expect_csv(db, "select count(*), sum(abs(diff) * 1000 > 35 * kernel_free_pages), "
+		   "sum(abs(diff) * 1000 > 2 * kernel_free_pages), sum(diff = 0) "
+		   "from checkpoint_free where run_id = 1 and kernel_free_pages > 0",
+		   "12,0,1,8", "page-cache checkpoints off by more than 3.5% / 0.2%");
 	/* on the mixed workload: within 0.1% at every checkpoint */
-	r = run_pagereplay("query", "--db", db, "--csv",
-			   "select count(*), sum(abs(diff) * 1000 > kernel_free_pages) "
-			   "from checkpoint_free where run_id = 2 and kernel_free_pages > 0", NULL);
-	if (r.status != 0 || !strstr(r.out, "9,0"))
-		fail_msg("checkpoint rows / zones off by more than 0.1%%: %s %s", r.out, r.err);
-	run_result_free(&r);
-	r = run_pagereplay("replay", "--db", db, project_path("traces/page-cache-low.prt"), NULL);
-	assert_int_equal(r.status, 0);
-	run_result_free(&r);
+	replay_into(db, "traces/mixed.prt");
+	expect_csv(db, "select count(*), sum(abs(diff) * 1000 > kernel_free_pages) "
+		   "from checkpoint_free where run_id = 2 and kernel_free_pages > 0",
+		   "9,0", "mixed checkpoints off by more than 0.1%");
 	/* near the low watermark (Normal holds 16-68 k free pages): two order-8
 	 * blocks the model has free and the kernel not are 1-2.7% there; beyond
 	 * 2.5% at the checkpoint with the fewest free pages and at two where
 	 * free page reporting had blocks isolated (74% and 27%); 67 of the 96
 	 * zone rows exact (docs/fidelity.md) */
-	r = run_pagereplay("query", "--db", db, "--csv",
-			   "select count(*), sum(abs(diff) * 1000 > 25 * kernel_free_pages), "
-			   "sum(diff = 0) from checkpoint_free where run_id = 3 and kernel_free_pages > 0",
-			   NULL);
-	if (r.status != 0 || !strstr(r.out, "96,3,67"))
-		fail_msg("page-cache-low checkpoints: %s %s", r.out, r.err);
-	run_result_free(&r);
-	r = run_pagereplay("replay", "--db", db, project_path("traces/page-cache-noreport.prt"), NULL);
-	assert_int_equal(r.status, 0);
-	run_result_free(&r);
+	replay_into(db, "traces/page-cache-low.prt");
+	expect_csv(db, "select count(*), sum(abs(diff) * 1000 > 25 * kernel_free_pages), "
+		   "sum(diff = 0) from checkpoint_free where run_id = 3 and kernel_free_pages > 0",
+		   "96,3,67", "page-cache-low checkpoints");
 	/* the same workload with free page reporting off (page_reporting.order
 	 * 11 in the header): within 0.7% at all 93 zone rows, 62 exact */
-	r = run_pagereplay("query", "--db", db, "--csv",
-			   "select count(*), sum(abs(diff) * 1000 > 7 * kernel_free_pages), "
-			   "sum(diff = 0) from checkpoint_free where run_id = 4 and kernel_free_pages > 0",
-			   NULL);
-	if (r.status != 0 || !strstr(r.out, "93,0,62"))
-		fail_msg("page-cache-noreport checkpoints: %s %s", r.out, r.err);
-	run_result_free(&r);
+	replay_into(db, "traces/page-cache-noreport.prt");
+	expect_csv(db, "select count(*), sum(abs(diff) * 1000 > 7 * kernel_free_pages), "
+		   "sum(diff = 0) from checkpoint_free where run_id = 4 and kernel_free_pages > 0",
+		   "93,0,62", "page-cache-noreport checkpoints");
 }
 
 int main(void)

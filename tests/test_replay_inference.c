@@ -32,25 +32,32 @@ static uint64_t next_ts(void)
 	return ++ts;
 }
 
+/* A hand-built event, stamped with the next time. */
+static void add_event(struct prt_writer *w, struct prt_event ev)
+{
+	ev.ts_ns = next_ts();
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+}
+
 static void add(struct prt_writer *w, uint8_t type, uint64_t pfn, unsigned order, uint64_t arg0)
 {
-	struct prt_event ev = { .ts_ns = next_ts(), .type = type, .pfn = pfn, .order = (uint8_t)order,
+	struct prt_event ev = { .type = type, .pfn = pfn, .order = (uint8_t)order,
 				.gfp = type == PRT_EV_ALLOC ? MOVABLE_GFP : 0, .migratetype = 1 };
 
 	ev.arg[0] = arg0;
-	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	add_event(w, ev);
 }
 
 /* An event of task pid; arg[] as given. */
 static void add_task(struct prt_writer *w, uint8_t type, uint32_t pid, uint64_t pfn, unsigned order,
 		     const uint64_t arg[5])
 {
-	struct prt_event ev = { .ts_ns = next_ts(), .type = type, .pfn = pfn, .pid = pid,
-				.order = (uint8_t)order, .migratetype = 1 };
+	struct prt_event ev = { .type = type, .pfn = pfn, .pid = pid, .order = (uint8_t)order,
+				.migratetype = 1 };
 
 	for (int i = 0; arg && i < 5; i++)
 		ev.arg[i] = arg[i];
-	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	add_event(w, ev);
 }
 
 static void replay(const char *path, struct rp_result *r)
@@ -321,8 +328,7 @@ static void test_reclaim_active_limits_pcp(void **state)
 	(void)state;
 	w = begin_trace(path, &h, NULL, 0);
 	add(w, PRT_EV_FREE, page, 0, 0);
-	wake.ts_ns = next_ts();
-	assert_int_equal(prt_writer_add(w, &wake, NULL), 0);
+	add_event(w, wake);
 	add(w, PRT_EV_FREE, thp, 9, 0);
 	add(w, PRT_EV_PCPU_DRAIN, thp, 9, 0);
 	end_trace(w, &h, path, &r);
@@ -473,8 +479,7 @@ static void test_reclaim_ends_when_kswapd_goes_quiet(void **state)
 	(void)state;
 	w = begin_trace(path, &h, NULL, 0);
 	add(w, PRT_EV_FREE, page, 0, 0);
-	wake.ts_ns = next_ts();
-	assert_int_equal(prt_writer_add(w, &wake, NULL), 0);
+	add_event(w, wake);
 	free_thp.ts_ns = wake.ts_ns + 3000000;
 	assert_int_equal(prt_writer_add(w, &free_thp, NULL), 0);
 	free_thp.type = PRT_EV_PCPU_DRAIN;
@@ -511,12 +516,10 @@ static void test_batched_free_reaches_pcp_at_commit(void **state)
 	add(w, PRT_EV_FREE, a, 0, 0);
 	add(w, PRT_EV_FREE, b, 0, 0);
 	drain.pfn = c;
-	drain.ts_ns = next_ts();
-	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	add_event(w, drain);
 	drain.pfn = d;
 	drain.order = 1;
-	drain.ts_ns = next_ts();
-	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	add_event(w, drain);
 	add(w, PRT_EV_FREE_BATCHED, a, 0, 0);
 	add(w, PRT_EV_FREE_BATCHED, b, 0, 0);
 	end_trace(w, &h, path, &r);
@@ -547,13 +550,11 @@ static void test_free_while_lists_drained_goes_to_buddy(void **state)
 	add(w, PRT_EV_ZONE_LOCKED, c, 0, 1);
 	add(w, PRT_EV_ZONE_LOCKED, e, 1, 1);
 	drain.pfn = c;
-	drain.ts_ns = next_ts();
-	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	add_event(w, drain);
 	add(w, PRT_EV_FREE, f, 0, 0);
 	drain.pfn = e;
 	drain.order = 1;
-	drain.ts_ns = next_ts();
-	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	add_event(w, drain);
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.drains, 2);
 	assert_int_equal(r.drains_agree, 2);
@@ -639,8 +640,7 @@ static void test_watermark_before_refill_other_cpu_between(void **state)
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
 	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 9, 1);
-	other.ts_ns = next_ts();
-	assert_int_equal(prt_writer_add(w, &other, NULL), 0);
+	add_event(w, other);
 	add(w, PRT_EV_ALLOC, ZONE_START, 9, 0);
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.classes[RP_model_failed], 0);
