@@ -293,17 +293,27 @@ int pa_free_block_mt(const struct pa_model *m, uint64_t pfn);
  * range is not plain allocated pages of one zone. */
 int pa_putback_isolated(struct pa_model *m, uint64_t pfn, unsigned order);
 
-/* compaction's fast_isolate_freepages on one order: walking the movable
- * free list from its tail, the first block at or above low_pfn, else the
- * highest at or above min_pfn among the first `limit`. PA_PFN_NONE if none.
- * Does not change the state (pa_isolate_free does). */
-uint64_t pa_fast_isolate_pick(const struct pa_model *m, int zone, unsigned order,
-			      uint64_t min_pfn, uint64_t low_pfn, unsigned limit);
+/*
+ * One call of compaction's fast_isolate_freepages on a zone (fast_search.c),
+ * from the state of its compact_control, which no event shows whole.
+ */
+struct pa_fast_search {
+	unsigned cc_order;	/* cc->order, > 0 */
+	unsigned search_order;	/* cc->search_order */
+	unsigned limit;		/* the scan limit the call starts with */
+	uint64_t min_pfn, low_pfn;
+	/* results */
+	unsigned next_search_order;	/* cc->search_order as the call leaves it */
+	uint64_t scanned;	/* nr_scanned, as traced */
+	uint64_t pfn;		/* the block isolated, or PA_PFN_NONE */
+	unsigned order;
+	bool preferred;		/* at or above low_pfn: fast_search_fail resets */
+};
 
-/* The pick above, then the kernel's move_freelist_head rotation and the
- * isolation: the block's head, or PA_PFN_NONE. */
-uint64_t pa_fast_isolate(struct pa_model *m, int zone, unsigned order, uint64_t min_pfn,
-			 uint64_t low_pfn, unsigned limit);
+/* The search without changing anything: the results only. */
+void pa_fast_search_try(const struct pa_model *m, int zone, struct pa_fast_search *s);
+/* The search for real: the lists it walked rotated, the block isolated. */
+void pa_fast_search_apply(struct pa_model *m, int zone, struct pa_fast_search *s);
 
 /* The cpu whose pcp list holds the block at pfn, or -1. */
 int pa_pcp_owner(const struct pa_model *m, uint64_t pfn);

@@ -13,6 +13,27 @@ static struct rp_compaction_run *run_of(struct rp_compaction *c, uint32_t pid)
 	return NULL;
 }
 
+struct rp_compaction_run *rp_compaction_run_of(struct rp_compaction *c, uint32_t pid)
+{
+	return run_of(c, pid);
+}
+
+/* A small table by pid hash: a collision only loses an order. */
+void rp_compaction_try(struct rp_compaction *c, uint32_t pid, unsigned order)
+{
+	unsigned i = pid % RP_COMPACTION_RUNS;
+
+	c->tried[i].pid = pid;
+	c->tried[i].order = order;
+}
+
+static unsigned tried_order(const struct rp_compaction *c, uint32_t pid)
+{
+	unsigned i = pid % RP_COMPACTION_RUNS;
+
+	return c->tried[i].pid == pid ? c->tried[i].order : 0;
+}
+
 void rp_compaction_begin(struct rp_compaction *c, uint32_t pid, uint64_t seq)
 {
 	struct rp_compaction_run *r = run_of(c, pid);
@@ -30,6 +51,9 @@ void rp_compaction_begin(struct rp_compaction *c, uint32_t pid, uint64_t seq)
 	r->free_low = UINT64_MAX;
 	r->kernel_max_order = 0;
 	r->nr_ranges = r->nr_held = 0;
+	/* compact_zone_order starts each zone's search at cc->order */
+	r->cc_order = r->search_order = tried_order(c, pid);
+	r->fast_search_fail = 0;
 }
 
 static bool grow(void **p, uint32_t *cap, size_t size)

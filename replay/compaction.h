@@ -43,6 +43,10 @@ struct rp_compaction_run {
 	uint64_t last_other;		/* seq of the task's last other event */
 	uint64_t free_low;		/* lowest pfn the free scanner reported */
 	unsigned kernel_max_order;	/* largest block its events say it took */
+	/* its compact_control's fast search state (fast_isolate_freepages):
+	 * cc->order from the task's mm_compaction_try_to_compact_pages (0:
+	 * none, as for kcompactd), cc->search_order, cc->fast_search_fail */
+	unsigned cc_order, search_order, fast_search_fail;
 	struct rp_isolated {
 		uint64_t pfn;
 		uint8_t order;
@@ -55,11 +59,16 @@ struct rp_compaction_run {
 
 struct rp_compaction {
 	struct rp_compaction_run runs[RP_COMPACTION_RUNS];
+	struct { uint32_t pid; unsigned order; } tried[RP_COMPACTION_RUNS];
 	unsigned nr_active;		/* most events come with none: skip the search */
 	uint64_t held, applied, dropped;	/* frees */
 };
 
+/* mm_compaction_try_to_compact_pages: the order pid's next runs compact for. */
+void rp_compaction_try(struct rp_compaction *c, uint32_t pid, unsigned order);
 void rp_compaction_begin(struct rp_compaction *c, uint32_t pid, uint64_t seq);
+/* pid's active run, or NULL. */
+struct rp_compaction_run *rp_compaction_run_of(struct rp_compaction *c, uint32_t pid);
 /* The run of pid isolated the free block [pfn, pfn + 2^order). */
 void rp_compaction_isolated(struct rp_compaction *c, uint32_t pid, uint64_t pfn, unsigned order);
 /* Its free scanner reported a search from low_pfn up, taking blocks of

@@ -236,6 +236,44 @@ static void test_fast_free_scanner(void **state)
 }
 
 /*
+ * A fast search reorders every list it walked, not only the one it took
+ * from: move_freelist_head puts the blocks it looked at in front. Twenty
+ * order-2 blocks below min_pfn, seeded head (+0) to tail (+152), and one
+ * order-1 block above low_pfn. The run is for order 9: the search walks
+ * order 8 down; on order 2 it looks at 16 blocks from the tail (the limit
+ * with no recent failure), +152 down to +32, and stops; on order 1 it takes
+ * the block. The event: 16 + 1 looked at, plus the taken block's second
+ * page, 2 taken. +32 now heads the order-2 list: the next order-2
+ * allocation takes it, not +0.
+ */
+static void test_fast_search_rotates_what_it_walked(void **state)
+{
+	struct prt_free_block fb[21];
+	const uint64_t fast[5] = { ZONE_START + 0x800, ZONE_START + 0x1000, 18, 2, 1 };
+	const char *path = scratch_path("fastrot.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event try = { .type = PRT_EV_COMPACT_TRY, .pid = 7, .order = 9,
+				 .pfn = PRT_PFN_NONE, .migratetype = -1 };
+
+	(void)state;
+	for (unsigned i = 0; i < 20; i++)
+		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1 };
+	fb[20] = (struct prt_free_block){ ZONE_START + 0xc00, 1, 1 };
+	w = begin_trace(path, &h, fb, 21);
+	add_event(w, try);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
+	add(w, PRT_EV_ALLOC, ZONE_START + 32, 2, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.fast_searches, 1);
+	assert_int_equal(r.fast_search_fit, 1);
+	assert_int_equal(r.isolated_pages, 2);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
  * Async compaction's slow free scanner probes every stride-th pfn: with a
  * stride of 32 it takes the order-5 block at +32 and never looks at the
  * order-0 block at +1. The event says 32 pages were taken, 47 pfns looked
@@ -782,6 +820,7 @@ int main(void)
 		cmocka_unit_test(test_pageblock_type_ruled_out),
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
 		cmocka_unit_test(test_fast_free_scanner),
+		cmocka_unit_test(test_fast_search_rotates_what_it_walked),
 		cmocka_unit_test(test_slow_free_scanner_stride),
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_drained_before_named_was_on_pcp),
