@@ -315,6 +315,12 @@ void pa_fast_search_try(const struct pa_model *m, int zone, struct pa_fast_searc
 /* The search for real: the lists it walked rotated, the block isolated. */
 void pa_fast_search_apply(struct pa_model *m, int zone, struct pa_fast_search *s);
 
+/* Up to max free blocks of zone of order min_order and up, as free page
+ * reporting walks them: order by order, migratetype by migratetype (not
+ * ISOLATE or CMA), each list from its head. How many. */
+unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
+			     unsigned *orders, unsigned max);
+
 /* The cpu whose pcp list holds the block at pfn, or -1. */
 int pa_pcp_owner(const struct pa_model *m, uint64_t pfn);
 

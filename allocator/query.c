@@ -55,3 +55,25 @@ bool pa_page_unknown(const struct pa_model *m, uint64_t pfn)
 
 	return z && pg_state(zpage(z, pfn)) == PG_UNKNOWN;
 }
+
+unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
+			     unsigned *orders, unsigned max)
+{
+	const struct pa_zone *z;
+	unsigned n = 0;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones)
+		return 0;
+	z = &m->zones[zone];
+	for (unsigned o = min_order; o < m->nr_orders; o++)
+		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++) {
+			if (mt == PA_MT_ISOLATE || mt == PA_MT_CMA)
+				continue;
+			for (uint32_t off = z->free[o][mt].head; off != PA_NIL && n < max;
+			     off = z->pages[off].next) {
+				pfns[n] = z->start + off;
+				orders[n++] = o;
+			}
+		}
+	return n;
+}

@@ -98,7 +98,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"corrections\":{\"free_blocks_dropped\":%llu,\"blocks_demoted\":%llu,"
 	       "\"untraced_blocks\":%llu,\"frees_past_locked_pcp\":%llu,"
 	       "\"compaction_frees_dropped\":%llu,\"isolations_found\":%llu,"
-	       "\"isolations_undone\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu},"
+	       "\"isolations_undone\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu},"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
@@ -115,7 +115,8 @@ static void print_json(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->untraced_blocks, (unsigned long long)r->frees_past_locked_pcp,
 	       (unsigned long long)r->compaction_frees_dropped,
 	       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone,
-	       (unsigned long long)r->fast_searches, (unsigned long long)r->fast_search_fit);
+	       (unsigned long long)r->fast_searches, (unsigned long long)r->fast_search_fit,
+	       (unsigned long long)r->report_batches, (unsigned long long)r->report_blocks);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
@@ -171,6 +172,10 @@ static void print_text(const char *path, const struct rp_result *r)
 	if (r->fast_searches)
 		printf("  the model reproduced %llu of %llu fast free scanner searches (both counts)\n",
 		       (unsigned long long)r->fast_search_fit, (unsigned long long)r->fast_searches);
+	if (r->report_batches)
+		printf("  free page reporting: %llu failures the model would have served explained as "
+		       "%llu blocks held off the lists\n",
+		       (unsigned long long)r->report_batches, (unsigned long long)r->report_blocks);
 }
 
 static void print_first(const struct rp_result *r)

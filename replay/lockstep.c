@@ -21,6 +21,8 @@
  *   kswapd's events            reclaim active on the node's zones while
  *                              kswapd works (replay/kswapd.h), which caps
  *                              what a pcp list holds (drains come sooner)
+ *   a failure the model would  free page reporting holds the blocks
+ *   have served                (replay/reporting.h)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +118,8 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	if (ev->pfn == PRT_PFN_NONE ? !p.success
 				    : p.success && p.zone == pa_model_zone_of(ls->m, ev->pfn))
 		ls->res->zone_agree++;
+	if (ev->pfn == PRT_PFN_NONE && p.success)
+		rp_reporting_failed(&ls->reporting, ls->m, p.zone, ev->order, ev->ts_ns);
 	if (ls->obs && ls->obs->allocation && !ls->observer_failed) {
 		struct rp_allocation a = { .ev = ev, .index = ls->res->events - 1, .cls = c,
 					   .pred = &p, .migratetype = rp_translate_mt(ls->t, ev->migratetype),
@@ -221,6 +225,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	    ev->type != PRT_EV_COMPACT_END)
 		rp_compaction_note(&ls->compaction, ev->pid, ls->res->events);
 	rp_kswapd_event(&ls->kswapd, ls->m, ev);
+	rp_reporting_event(&ls->reporting, ls->m, ev);
 	switch (ev->type) {
 	case PRT_EV_ALLOC: on_alloc(ls, ev); break;
 	case PRT_EV_FREE: ls_on_free(ls, ev); break;
@@ -288,8 +293,10 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 			return -1;
 		}
 	}
-	if (got >= 0)
+	if (got >= 0) {
 		ls_flush_held(ls);
+		rp_reporting_flush(&ls->reporting, ls->m);
+	}
 	ls->res->seconds = pr_now_s() - start;
 	if (opt->progress)
 		opt->progress(opt->progress_ctx, ls->res->events, ls->res->events);
@@ -320,6 +327,7 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		goto out_reader;
 	ls.t = &t;
 	ls.nr_cpus = h->nr_cpus;
+	rp_reporting_init(&ls.reporting, h, t.topo.nr_orders);
 	ls.lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*ls.lost_window));
 	rp_infer_pageblocks(path, &hints, NULL);
 	ls.m = rp_build_model(&t, h, &hints, res->profile, err);
@@ -357,6 +365,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	free(ls.pending);
 	free(ls.draining_for);
 	res->compaction_frees_dropped = ls.compaction.dropped;
+	res->report_batches = ls.reporting.batches;
+	res->report_blocks = ls.reporting.blocks;
 	rp_compaction_release(&ls.compaction);
 	free(ls.ruled_out);
 	free(ls.lost_window);

@@ -15,6 +15,7 @@
 #include "replay/compaction.h"
 #include "replay/kswapd.h"
 #include "replay/replay.h"
+#include "replay/reporting.h"
 #include "replay/translate.h"
 #include "replay/unsettled.h"
 
@@ -40,6 +41,7 @@ struct lockstep {
 	struct rp_unsettled unsettled;
 	struct rp_compaction compaction;	/* pages compaction runs hold */
 	struct rp_kswapd kswapd;		/* when reclaim is active */
+	struct rp_reporting reporting;		/* free page reporting, inferred */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 	uint8_t *batched;	/* per event: a free whose batched event follows */
 	uint64_t nr_batched_bits;

@@ -298,6 +298,45 @@ static void test_slow_free_scanner_stride(void **state)
 	assert_int_equal(r.isolate_mismatch, 0);
 }
 
+/*
+ * Free page reporting holds blocks of page_reporting_order and up off the
+ * lists with no event. The kernel fails an order-9 request while the model
+ * has two order-9 blocks: the worker holds them, so a second request 0.4 ms
+ * later fails in the model too (without the rule: kernel_failed again).
+ * Past the hold they are back, and the next request takes the first.
+ */
+static void test_page_reporting_holds_blocks(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 }, { ZONE_START + 0x400, 9, 1 } };
+	const uint64_t when[] = { 1000000, 1400000, 3400000 };
+	const uint64_t pfn[] = { PRT_PFN_NONE, PRT_PFN_NONE, ZONE_START };
+	const char *path = scratch_path("reporting.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 2);
+	h.settings = realloc(h.settings, (h.nr_settings + 1) * sizeof(*h.settings));
+	assert_non_null(h.settings);
+	snprintf(h.settings[h.nr_settings].key, sizeof(h.settings[0].key), "page_reporting.order");
+	snprintf(h.settings[h.nr_settings++].value, sizeof(h.settings[0].value), "9");
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (unsigned i = 0; i < 3; i++) {
+		struct prt_event ev = { .type = PRT_EV_ALLOC, .ts_ns = when[i], .pfn = pfn[i],
+					.order = 9, .gfp = MOVABLE_GFP, .migratetype = 1 };
+
+		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	}
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.classes[RP_kernel_failed], 1);
+	assert_int_equal(r.classes[RP_both_failed], 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.report_batches, 1);
+	assert_int_equal(r.report_blocks, 2);
+}
+
 /* drain_all_pages drains cpu 0's lists from cpu 1: the event is on cpu 1,
  * the block leaves cpu 0's list, from its tail (free_pcppages_bulk). */
 static void test_remote_drain(void **state)
@@ -822,6 +861,7 @@ int main(void)
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_fast_search_rotates_what_it_walked),
 		cmocka_unit_test(test_slow_free_scanner_stride),
+		cmocka_unit_test(test_page_reporting_holds_blocks),
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_drained_before_named_was_on_pcp),
 		cmocka_unit_test(test_reclaim_active_limits_pcp),

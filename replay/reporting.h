@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_REPLAY_REPORTING_H
+#define PR_REPLAY_REPORTING_H
+
+/*
+ * Free page reporting (virtio-balloon free page hinting), which no event
+ * shows: a worker takes free blocks of page_reporting_order and up off the
+ * buddy lists, up to PAGE_REPORTING_CAPACITY (32) at a time, reports them to
+ * the hypervisor and puts them back. While it holds them, allocations of
+ * those orders find less, or nothing: the kernel fails an order-9 request
+ * the model's lists would satisfy.
+ *
+ * Inferred from that failure: the model takes its own blocks of those orders
+ * in the zone off its lists, as the worker walks them (order by order, list
+ * head first), and puts them back at their lists' tails when the kernel
+ * next takes one of them, or after RP_REPORT_HOLD_NS.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "allocator/model.h"
+#include "capture/prt.h"
+
+#define RP_REPORT_CAPACITY 32
+/* The kernel's failures come in pairs 0.3-0.5 ms apart (page-cache-low);
+ * holds of 0.5, 1 and 2 ms measured the same, 5 ms and more made the model
+ * fail requests the kernel served (1 at 5 ms, 27 at 20 ms). */
+#define RP_REPORT_HOLD_NS 1000000ULL
+
+struct rp_reporting {
+	unsigned order;			/* page_reporting_order; 0: not active */
+	uint64_t held_pfn[RP_REPORT_CAPACITY];
+	uint8_t held_order[RP_REPORT_CAPACITY];
+	unsigned nr_held;
+	uint64_t since_ns;
+	uint64_t batches, blocks;	/* inferred */
+};
+
+void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsigned nr_orders);
+/* The kernel failed an allocation of order in zone the model would have
+ * served at ts_ns. */
+void rp_reporting_failed(struct rp_reporting *r, struct pa_model *m, int zone, unsigned order,
+			 uint64_t ts_ns);
+/* Before each event: the held blocks go back when it takes one of them, or
+ * when the hold has lasted long enough. */
+void rp_reporting_event(struct rp_reporting *r, struct pa_model *m, const struct prt_event *ev);
+/* At the trace's end. */
+void rp_reporting_flush(struct rp_reporting *r, struct pa_model *m);
+
+#endif
