@@ -38,9 +38,9 @@ void rp_reporting_failed(struct rp_reporting *r, struct pa_model *m, int zone, u
 
 void rp_reporting_flush(struct rp_reporting *r, struct pa_model *m)
 {
-	/* behind the blocks not yet reported, where the worker's rotation
-	 * leaves them (a free would put them at the head: that measured worse,
-	 * refills 99.68 -> 99.61% on page-cache-low) */
+	/* __putback_isolated_page frees with FPI_TO_TAIL (a plain free would
+	 * put them at the head: that measured worse, refills 99.68 -> 99.61%
+	 * on page-cache-low) */
 	for (unsigned i = 0; i < r->nr_held; i++)
 		pa_putback_isolated(m, r->held_pfn[i], r->held_order[i]);
 	r->nr_held = 0;

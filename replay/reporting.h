@@ -12,8 +12,12 @@
  *
  * Inferred from that failure: the model takes its own blocks of those orders
  * in the zone off its lists, as the worker walks them (order by order, list
- * head first), and puts them back at their lists' tails when the kernel
- * next takes one of them, or after RP_REPORT_HOLD_NS.
+ * head first), and puts them back at their lists' tails, as
+ * __putback_isolated_page does, when the kernel next takes one of them, or
+ * after RP_REPORT_HOLD_NS. (Blocks reported before and still free are not
+ * reported again, PageReported; the model does not know which those are,
+ * so it may hold more than the worker did: longer holds then made it fail
+ * requests the kernel served.)
  */
 
 #include <stdbool.h>
