@@ -95,11 +95,12 @@ static void search(struct pa_model *m, int zone, struct pa_fast_search *s, bool 
 	s->preferred = false;
 	for (order = (int)search_order; s->pfn == PA_PFN_NONE && order >= 0;
 	     order = next_search_order(s, &search_order, order)) {
-		struct pa_list *l = &z->free[order][PA_MT_MOVABLE];
+		struct pa_list *l;
 		struct list_walk w;
 
 		if ((unsigned)order >= m->nr_orders || !z->nr_free[order])
 			continue;
+		l = &z->free[order][PA_MT_MOVABLE];
 		w = walk_list(z, l, s, &limit);
 		s->scanned += w.scanned;
 		if (apply && w.rotate_at != PA_PFN_NONE)

@@ -317,7 +317,7 @@ void pa_fast_search_apply(struct pa_model *m, int zone, struct pa_fast_search *s
 
 /* Up to max free blocks of zone of order min_order and up, as free page
  * reporting walks them: order by order, migratetype by migratetype (not
- * ISOLATE or CMA), each list from its head. How many. */
+ * ISOLATE), each list from its head. How many. */
 unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
 			     unsigned *orders, unsigned max);
 

@@ -67,7 +67,7 @@ unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_or
 	z = &m->zones[zone];
 	for (unsigned o = min_order; o < m->nr_orders; o++)
 		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++) {
-			if (mt == PA_MT_ISOLATE || mt == PA_MT_CMA)
+			if (mt == PA_MT_ISOLATE)
 				continue;
 			for (uint32_t off = z->free[o][mt].head; off != PA_NIL && n < max;
 			     off = z->pages[off].next) {

@@ -238,7 +238,8 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	case PRT_EV_EXTFRAG: on_extfrag(ls, ev); break;
 	case PRT_EV_COMPACT_ISOLATE_FREE: ls_isolate_free(ls, ev); break;
 	case PRT_EV_COMPACT_TRY:
-		rp_compaction_try(&ls->compaction, ev->pid, ev->order);
+		if (ev->order < ls->t->topo.nr_orders)
+			rp_compaction_try(&ls->compaction, ev->pid, ev->order);
 		break;
 	case PRT_EV_COMPACT_BEGIN:
 		rp_compaction_begin(&ls->compaction, ev->pid, ls->res->events);

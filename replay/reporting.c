@@ -58,6 +58,6 @@ static bool takes_held(const struct rp_reporting *r, const struct prt_event *ev)
 
 void rp_reporting_event(struct rp_reporting *r, struct pa_model *m, const struct prt_event *ev)
 {
-	if (r->nr_held && (ev->ts_ns - r->since_ns >= RP_REPORT_HOLD_NS || takes_held(r, ev)))
+	if (r->nr_held && (ev->ts_ns >= r->since_ns + RP_REPORT_HOLD_NS || takes_held(r, ev)))
 		rp_reporting_flush(r, m);
 }
