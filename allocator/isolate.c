@@ -33,6 +33,23 @@ int pa_isolate_free(struct pa_model *m, uint64_t pfn)
 	return (int)order;
 }
 
+int pa_drop_free(struct pa_model *m, uint64_t pfn)
+{
+	struct pa_zone *z = zone_of(m, pfn);
+	struct pa_page *p;
+	unsigned order;
+
+	if (!z)
+		return -1;
+	p = zpage(z, pfn);
+	if (pg_state(p) != PG_BUDDY)
+		return -1;
+	order = pg_order(p);
+	buddy_del(m, z, pfn);
+	mark_alloc(m, z, pfn, order, pb_get(m, z, pfn));
+	return (int)order;
+}
+
 /* The free head pfn goes to the tail of the list it is on. */
 static void head_to_tail(struct pa_zone *z, uint64_t pfn)
 {

@@ -282,6 +282,11 @@ int pa_pcp_depth(const struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned 
  * list (compaction's free scanner). Its order, or -1 if pfn heads none. */
 int pa_isolate_free(struct pa_model *m, uint64_t pfn);
 
+/* Take the free buddy block whose head is pfn off its list as something no
+ * event shows did, leaving its pageblock's type alone (replay's
+ * corrections). Its order, or -1 if pfn heads none. */
+int pa_drop_free(struct pa_model *m, uint64_t pfn);
+
 /* Move the free buddy block whose head is pfn to the tail of its list. 0,
  * or -1 if pfn heads no free block. */
 int pa_free_block_to_tail(struct pa_model *m, uint64_t pfn);

@@ -153,7 +153,7 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
 		return;
 	ls->res->refills++;
-	ls_correct_empty_lists(ls, ev->cpu, zone, ev->order, mt, ev->pfn);
+	ls_correct_empty_lists(ls, ev->cpu, zone, ev->order, mt, ev->pfn, ev->ts_ns);
 	predicted = pa_predict_refill(ls->m, ev->cpu, zone, ev->order, mt);
 	if (predicted == ev->pfn) {
 		ls->res->refills_agree++;

@@ -10,11 +10,12 @@
  * those orders find less, or nothing: the kernel fails an order-9 request
  * the model's lists would satisfy.
  *
- * Inferred from that failure: the model takes its own blocks of those orders
+ * Inferred from that failure, or from a refill that passes over the model's
+ * blocks of those orders for a larger one: the model takes its own blocks
  * in the zone off its lists, as the worker walks them (order by order, list
  * head first), and puts them back at their lists' tails, as
  * __putback_isolated_page does, when the kernel next takes one of them, or
- * after RP_REPORT_HOLD_NS. (Blocks reported before and still free are not
+ * after a while (below). (Blocks reported before and still free are not
  * reported again, PageReported; the model does not know which those are,
  * so it may hold more than the worker did: longer holds then made it fail
  * requests the kernel served.)
@@ -27,17 +28,23 @@
 #include "capture/prt.h"
 
 #define RP_REPORT_CAPACITY 32
-/* The kernel's failures come in pairs 0.3-0.5 ms apart (page-cache-low);
- * holds of 0.5, 1 and 2 ms measured the same, 5 ms and more made the model
- * fail requests the kernel served (1 at 5 ms, 27 at 20 ms). */
-#define RP_REPORT_HOLD_NS 1000000ULL
+/* How long an inferred hold lasts. From a failure the model guesses which
+ * blocks the worker took (all it has, up to a batch): the kernel's failures
+ * come in pairs 0.3-0.5 ms apart (page-cache-low); guesses held 0.5, 1 and
+ * 2 ms measured the same, 5 ms and more made the model fail requests the
+ * kernel served (1 at 5 ms, 27 at 20 ms). A block a refill passed over is
+ * known to be out, and stays out until the kernel takes one of the batch
+ * (the report is done) or 20 ms (5 to 100 ms measured the same). */
+#define RP_REPORT_GUESS_NS 1000000ULL
+#define RP_REPORT_SEEN_NS 20000000ULL
 
 struct rp_reporting {
 	unsigned order;			/* page_reporting_order; 0: not active */
-	uint64_t held_pfn[RP_REPORT_CAPACITY];
-	uint8_t held_order[RP_REPORT_CAPACITY];
+	struct rp_held_block {
+		uint64_t pfn, until_ns;
+		uint8_t order;
+	} held[RP_REPORT_CAPACITY];
 	unsigned nr_held;
-	uint64_t since_ns;
 	uint64_t batches, blocks;	/* inferred */
 };
 
@@ -46,6 +53,11 @@ void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsig
  * served at ts_ns. */
 void rp_reporting_failed(struct rp_reporting *r, struct pa_model *m, int zone, unsigned order,
 			 uint64_t ts_ns);
+/* A refill passed over the model's free block [pfn, 2^order) of a
+ * reportable order for a larger one: the worker holds it. 0, or -1 if it
+ * cannot be held (not reportable, or the batch is full). */
+int rp_reporting_hold(struct rp_reporting *r, struct pa_model *m, uint64_t pfn, unsigned order,
+		      uint64_t ts_ns);
 /* Before each event: the held blocks go back when it takes one of them, or
  * when the hold has lasted long enough. */
 void rp_reporting_event(struct rp_reporting *r, struct pa_model *m, const struct prt_event *ev);

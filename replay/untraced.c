@@ -28,12 +28,15 @@ bool ls_guessed_from_initial_order(const struct lockstep *ls, uint64_t model_pfn
  * inside the model's block, not at its head, proves nothing: the kernel
  * hands out the head of the block it takes, so its block was smaller than
  * the model's, and the model's view of that block is what is wrong.)
- * Blocks the model still holds there are wrong, one of two ways:
+ * Blocks the model still holds there are wrong, one of three ways:
  *  - an initial (unsettled) block sits in a pageblock whose type capture
  *    guessed wrong (pageblock types are not exported): retype it, never
  *    back to a type already ruled out;
- *  - a settled block is not free in the kernel: something no event shows
- *    took it (compaction's migration targets): the model lets it go.
+ *  - a settled block of page_reporting_order or more, with reporting on:
+ *    the reporting worker holds it for a while (replay/reporting.h);
+ *  - another settled block is not free in the kernel: something no event
+ *    shows took it (compaction's migration targets): the model lets it go,
+ *    its pageblock's type untouched.
  * Until the model's choice is no longer such a block.
  */
 static bool retype_initial(struct lockstep *ls, uint64_t head, int mt)
@@ -53,7 +56,7 @@ static bool retype_initial(struct lockstep *ls, uint64_t head, int mt)
 }
 
 void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
-			    int mt, uint64_t kernel_pfn)
+			    int mt, uint64_t kernel_pfn, uint64_t ts_ns)
 {
 	unsigned ko, po;
 	uint64_t kh = pa_free_block_of(ls->m, kernel_pfn, &ko), ph;
@@ -77,8 +80,9 @@ void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigne
 				return;
 		} else {
 			dropped = true;
-			/* a block of half a pageblock or more would retype it */
-			if (po + 1 >= ls->t->topo.pageblock_order || pa_isolate_free(ls->m, ph) < 0)
+			if (rp_reporting_hold(&ls->reporting, ls->m, ph, po, ts_ns) == 0)
+				continue;	/* free page reporting has it: it comes back */
+			if (pa_drop_free(ls->m, ph) < 0)
 				return;
 			ls->res->free_blocks_dropped++;
 		}
