@@ -4,6 +4,8 @@
  * a pcp refill or a pcp drain the trace reported, wherever the model
  * believed the pages were. Also the model's own allocation (free-run).
  */
+#include <limits.h>
+
 #include "allocator/dhugetlb.h"
 #include "allocator/predict.h"
 
@@ -20,7 +22,15 @@ enum { MODE_NORMAL, MODE_CMA, MODE_CLAIM, MODE_STEAL };
  * Remove every free structure overlapping [pfn, pfn + 2^order): split an
  * enclosing buddy block the way the kernel's rule would (take_for_pfn), and
  * unlink free blocks lying inside. Pages end up plain (allocated).
+ * With af AF_CORRECTION the range is not being allocated (a free of pages
+ * the model has free, a drain of pages not on its pcp lists): no watermark
+ * boost (nothing would wake kswapd to drop it: it stayed for good). The
+ * split itself still follows the fallback rule: splitting the block where
+ * it is measured worse (page-cache-low: 4 more state_desync, a checkpoint
+ * row more beyond 1%).
  */
+#define AF_CORRECTION UINT_MAX
+
 static unsigned claim_range(struct pa_model *m, struct pa_zone *z, uint32_t cpu, uint64_t pfn,
 			    unsigned order, int mt, unsigned af)
 {
@@ -48,6 +58,10 @@ static unsigned claim_range(struct pa_model *m, struct pa_zone *z, uint32_t cpu,
 			return found;
 		}
 		take_for_pfn(m, z, (uint64_t)h, pfn, order, mt, &t);
+		if (af == AF_CORRECTION) {
+			t.boosts = 0;
+			af = 0;
+		}
 		take_commit(m, z, &t, order, mt, af);
 		return CR_BUDDY;
 	}
@@ -239,7 +253,8 @@ enum pa_apply_result pa_pcp_refill(struct pa_model *m, uint32_t cpu, uint64_t pf
 		b->mode = bulk_mode_after(&t, migratetype, b->mode);
 		found = CR_BUDDY;
 	} else {
-		found = claim_range(m, z, cpu, pfn, order, migratetype, 0);
+		found = claim_range(m, z, cpu, pfn, order, migratetype,
+				    default_af(m, z, migratetype));
 	}
 	mark_alloc(m, z, pfn, order, migratetype);
 	pcp_add(m, z, cpu, pfn, order, migratetype, migratetype, true);
@@ -325,7 +340,7 @@ int pa_pcp_drain(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order,
 	/* not on a pcp list in the model: end in the buddy lists anyway */
 	if (enclosing_free(m, z, pfn, order) >= 0)
 		return 1;
-	claim_range(m, z, cpu, pfn, order, migratetype, 0);
+	claim_range(m, z, cpu, pfn, order, migratetype, AF_CORRECTION);
 	mark_alloc(m, z, pfn, order, migratetype);
 	if (migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES || m->p->pcp_reread_mt)
 		migratetype = pb_get(m, z, pfn);
@@ -350,9 +365,10 @@ static enum pa_free_result free_common(struct pa_model *m, uint32_t cpu, uint64_
 	if (m->dh && order == 0 && dh_owns(m, pfn))	/* free_page_to_dhugetlb_pool */
 		return dh_free(m, cpu, pfn) < 0 ? PA_FREE_OUTSIDE : PA_FREE_TO_PCP;
 	if (enclosing_free(m, z, pfn, order) >= 0) {
-		claim_range(m, z, cpu, pfn, order, PA_MT_MOVABLE, 0);
+		claim_range(m, z, cpu, pfn, order, PA_MT_MOVABLE, AF_CORRECTION);
 		res = PA_FREE_NOT_ALLOCATED;
-	} else if (order && (claim_range(m, z, cpu, pfn, order, PA_MT_MOVABLE, 0) & CR_PARTIAL)) {
+	} else if (order && (claim_range(m, z, cpu, pfn, order, PA_MT_MOVABLE, AF_CORRECTION) &
+			     CR_PARTIAL)) {
 		res = PA_FREE_NOT_ALLOCATED;
 	}
 	for (uint64_t i = 0; i < n; i++) {

@@ -228,6 +228,33 @@ static void test_boost_on_sub_pageblock(void **state)
 }
 
 /*
+ * A free of a page the model has free is a correction, not an allocation:
+ * taking it off the lists must not boost the watermark. UNMOVABLE
+ * pageblock 0: [0-7] o3 free, pages 8-15 allocated. A free of page 1 is
+ * taken as MOVABLE, so the split follows the fallback rule (6.18: half the
+ * pageblock is free, the claim threshold passes, and a claim from below a
+ * pageblock would boost by 16), but with no boost: nothing would wake
+ * kswapd to drop it, and it would stay.
+ */
+static void test_free_of_a_free_page_does_not_boost(void **state)
+{
+	struct pa_model *m = boost_model(PA_PROFILE_LINUX_6, 3);
+	struct pa_zone_state zs;
+
+	(void)state;
+	assert_int_equal(pa_model_set_pageblock_mt(m, 0, PA_MT_UNMOVABLE), 0);
+	seed(m, 0, 4, -1);
+	assert_int_equal(pa_apply_alloc(m, 0, 8, 3, PA_MT_UNMOVABLE), PA_APPLY_FROM_BUDDY);
+	pa_zone_state(m, 0, &zs);
+	assert_int_equal(zs.boost, 0);
+	assert_int_equal(pa_free(m, 0, 1, 0), PA_FREE_NOT_ALLOCATED);
+	check_ok(m);
+	pa_zone_state(m, 0, &zs);
+	assert_int_equal(zs.boost, 0);
+	pa_model_destroy(m);
+}
+
+/*
  * A MOVABLE order-0 request (no reclaim bits) whose only candidate is
  * [0-1] o1 in UNMOVABLE pageblock 0: too small to claim for a MOVABLE
  * request (order < pageblock_order / 2). Watermarks 0/0/4 so nothing
@@ -275,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_claim_threshold_alike_pages),
 		cmocka_unit_test(test_claim_whole_pageblocks),
 		cmocka_unit_test(test_boost_on_sub_pageblock),
+		cmocka_unit_test(test_free_of_a_free_page_does_not_boost),
 		cmocka_unit_test(test_boost_on_single_page_steal),
 	};
 
