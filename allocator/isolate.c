@@ -50,6 +50,20 @@ int pa_drop_free(struct pa_model *m, uint64_t pfn)
 	return (int)order;
 }
 
+int pa_take_free_range(struct pa_model *m, uint64_t pfn, unsigned order)
+{
+	struct pa_zone *z = zone_of(m, pfn);
+	int64_t head;
+
+	if (!z || order >= m->nr_orders || (pfn & (((uint64_t)1 << order) - 1)) ||
+	    (head = enclosing_free(m, z, pfn, order)) < 0 ||
+	    pg_state(zpage(z, (uint64_t)head)) != PG_BUDDY)
+		return -1;
+	take_block(m, z, (uint64_t)head, pfn, order, (int)pg_lmt(zpage(z, (uint64_t)head)));
+	mark_alloc(m, z, pfn, order, pb_get(m, z, pfn));
+	return 0;
+}
+
 /* The free head pfn goes to the tail of the list it is on. */
 static void head_to_tail(struct pa_zone *z, uint64_t pfn)
 {

@@ -131,6 +131,7 @@ enum pa_path {
 	PA_PATH_HIGHATOMIC,	/* the highatomic reserve */
 	PA_PATH_SLOWPATH,	/* fast path fails every zone: needs the slow path */
 	PA_PATH_DHUGETLB,	/* openEuler: the dynamic hugetlb pool's per-cpu list */
+	PA_PATH_CAPTURE,	/* replay: the block compaction captured for the task */
 	PA_NR_PATHS
 };
 const char *pa_path_name(enum pa_path p);
@@ -286,6 +287,12 @@ int pa_isolate_free(struct pa_model *m, uint64_t pfn);
  * event shows did, leaving its pageblock's type alone (replay's
  * corrections). Its order, or -1 if pfn heads none. */
 int pa_drop_free(struct pa_model *m, uint64_t pfn);
+
+/* Take the aligned block [pfn, 2^order) out of the free buddy block that
+ * holds it, the rest staying free (compaction capture: the block a merge
+ * reached went to a compacting task, not to the lists). 0, or -1 if no
+ * free block holds it. */
+int pa_take_free_range(struct pa_model *m, uint64_t pfn, unsigned order);
 
 /* Move the free buddy block whose head is pfn to the tail of its list. 0,
  * or -1 if pfn heads no free block. */

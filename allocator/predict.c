@@ -253,7 +253,7 @@ const char *pa_path_name(enum pa_path p)
 {
 	static const char *const names[PA_NR_PATHS] = {
 		"none", "pcp", "pcp-refill", "buddy", "fallback", "highatomic", "slowpath",
-		"dhugetlb",
+		"dhugetlb", "capture",
 	};
 
 	return (unsigned)p < PA_NR_PATHS ? names[p] : "unknown";

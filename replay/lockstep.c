@@ -81,6 +81,7 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	enum rp_class c;
 	enum pa_apply_result r = PA_APPLY_OUTSIDE;
 	unsigned untraced;
+	uint64_t captured;
 
 	ls->res->allocations++;
 	if (ev->order >= ls->t->topo.nr_orders || ev->cpu >= ls->nr_cpus ||
@@ -88,8 +89,17 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 		ls->res->classes[RP_invalid_event]++;
 		return;
 	}
-	pa_predict(ls->m, &req, &p);
-	untraced = ls_take_untraced(ls, &req, &p, ev, rp_translate_mt(ls->t, ev->migratetype));
+	captured = rp_capture_lookup(&ls->capture, ev->pid, ev->order);
+	if (captured != PA_PFN_NONE) {
+		p = (struct pa_prediction){ .success = true, .pfn = captured, .path = PA_PATH_CAPTURE,
+					    .zone = pa_model_zone_of(ls->m, captured),
+					    .fallback_mt = -1 };
+		untraced = 0;
+	} else {
+		pa_predict(ls->m, &req, &p);
+		untraced = ls_take_untraced(ls, &req, &p, ev,
+					    rp_translate_mt(ls->t, ev->migratetype));
+	}
 	c = untraced ? RP_untraced_alloc : classify(ls, &p, ev);
 	if (c != RP_exact_pfn && p.success && ev->pfn != PRT_PFN_NONE &&
 	    ls_guessed_from_initial_order(ls, p.pfn, p.path))
@@ -104,6 +114,8 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 		else if (c != RP_exact_pfn && r == PA_APPLY_UNKNOWN)
 			c = RP_unknown_state;
 	}
+	if (captured != PA_PFN_NONE)
+		rp_capture_used(&ls->capture, ls->m, ev->pid, ev->pfn);
 	/* events lost on a cpu leave its pcp lists unknown (and the buddy
 	 * lists slightly off): divergences there are explained until the model
 	 * agrees exactly again, or LOST_WINDOW allocations later */
@@ -192,6 +204,7 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	pa_pcp_drain(ls->m, (uint32_t)owner, ev->pfn, ev->order,
 		     rp_translate_mt(ls->t, ev->migratetype));
 	ls_settle_block_of(ls, ev->pfn, ev->order);
+	ls_capture_after_free(ls, ev->pid, ev->pfn);
 }
 
 /*
@@ -367,6 +380,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	free(ls.draining_for);
 	res->compaction_frees_dropped = ls.compaction.dropped;
 	res->report_batches = ls.reporting.batches;
+	res->captures = ls.capture.taken;
+	res->captures_used = ls.capture.used;
 	res->report_blocks = ls.reporting.blocks;
 	rp_compaction_release(&ls.compaction);
 	free(ls.ruled_out);

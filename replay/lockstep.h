@@ -12,6 +12,7 @@
 
 #include "allocator/model.h"
 #include "capture/prt.h"
+#include "replay/capture.h"
 #include "replay/compaction.h"
 #include "replay/kswapd.h"
 #include "replay/replay.h"
@@ -42,6 +43,7 @@ struct lockstep {
 	struct rp_compaction compaction;	/* pages compaction runs hold */
 	struct rp_kswapd kswapd;		/* when reclaim is active */
 	struct rp_reporting reporting;		/* free page reporting, inferred */
+	struct rp_capture capture;		/* compaction capture, inferred */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 	uint8_t *batched;	/* per event: a free whose batched event follows */
 	uint64_t nr_batched_bits;
@@ -73,6 +75,8 @@ void ls_on_free(struct lockstep *ls, const struct prt_event *ev);
 void ls_on_free_batched(struct lockstep *ls, const struct prt_event *ev);
 /* At the end of the trace: the frees still held, applied. */
 void ls_flush_held(struct lockstep *ls);
+/* After pid's free or drain reached the model at pfn: a compaction capture? */
+void ls_capture_after_free(struct lockstep *ls, uint32_t pid, uint64_t pfn);
 /* A free reaching the model (pcp or buddy, as the model decides). */
 void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order);
 

@@ -40,6 +40,15 @@ static void free_now(struct lockstep *ls, const struct prt_event *ev, uint64_t s
 		return;
 	rp_compaction_note(&ls->compaction, ev->pid, seq);
 	ls_apply_free(ls, ev->cpu, ev->pfn, ev->order);
+	ls_capture_after_free(ls, ev->pid, ev->pfn);
+}
+
+void ls_capture_after_free(struct lockstep *ls, uint32_t pid, uint64_t pfn)
+{
+	struct rp_compaction_run *run = rp_compaction_run_of(&ls->compaction, pid);
+
+	if (run && run->cc_order >= ls->t->topo.pageblock_order)
+		rp_capture_free(&ls->capture, ls->m, pid, pfn, run->cc_order);
 }
 
 static bool in_batch(const struct lockstep *ls, uint64_t index)

@@ -386,6 +386,44 @@ static void test_refill_past_a_reported_block(void **state)
 	assert_int_equal(r.refills_agree, 4);
 }
 
+/*
+ * Compaction capture: task 7 compacts for order 9, and its own free of the
+ * order-8 block at +0x300 merges with the free +0x200 into an order-9
+ * block, which __free_one_page hands to task 7 instead of the lists. Task
+ * 8's order-9 request meanwhile finds nothing (without the rule the model
+ * would serve it from that block: kernel_failed); task 7's allocation then
+ * returns the captured block.
+ */
+static void test_compaction_capture(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 8, 1 } };
+	const struct { uint8_t type; uint32_t pid; uint64_t pfn; unsigned order; } evs[] = {
+		{ PRT_EV_COMPACT_TRY, 7, PRT_PFN_NONE, 9 },
+		{ PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0 },
+		{ PRT_EV_FREE, 7, ZONE_START + 0x300, 8 },
+		{ PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0 },
+		{ PRT_EV_ALLOC, 8, PRT_PFN_NONE, 9 },
+		{ PRT_EV_ALLOC, 7, ZONE_START + 0x200, 9 },
+	};
+	const char *path = scratch_path("capture.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	for (unsigned i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		add_event(w, (struct prt_event){ .type = evs[i].type, .pid = evs[i].pid,
+						 .pfn = evs[i].pfn, .order = (uint8_t)evs[i].order,
+						 .gfp = MOVABLE_GFP, .migratetype = 1 });
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.captures, 1);
+	assert_int_equal(r.captures_used, 1);
+	assert_int_equal(r.classes[RP_kernel_failed], 0);
+	assert_int_equal(r.classes[RP_both_failed], 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
 /* drain_all_pages drains cpu 0's lists from cpu 1: the event is on cpu 1,
  * the block leaves cpu 0's list, from its tail (free_pcppages_bulk). */
 static void test_remote_drain(void **state)
@@ -913,6 +951,7 @@ int main(void)
 		cmocka_unit_test(test_slow_free_scanner_stride),
 		cmocka_unit_test(test_page_reporting_holds_blocks),
 		cmocka_unit_test(test_refill_past_a_reported_block),
+		cmocka_unit_test(test_compaction_capture),
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_drained_before_named_was_on_pcp),
 		cmocka_unit_test(test_reclaim_active_limits_pcp),
