@@ -12,7 +12,7 @@
 
 #include "allocator/model.h"
 #include "capture/prt.h"
-#include "replay/capture.h"
+#include "replay/compaction_capture.h"
 #include "replay/compaction.h"
 #include "replay/kswapd.h"
 #include "replay/replay.h"

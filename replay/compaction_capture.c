@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Compaction capture, inferred: see capture.h. */
-#include "replay/capture.h"
+/* Compaction capture, inferred: see compaction_capture.h. */
+#include "replay/compaction_capture.h"
 
 static struct rp_captured *of(struct rp_capture *c, uint32_t pid)
 {

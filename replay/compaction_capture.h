@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef PR_REPLAY_CAPTURE_H
-#define PR_REPLAY_CAPTURE_H
+#ifndef PR_REPLAY_COMPACTION_CAPTURE_H
+#define PR_REPLAY_COMPACTION_CAPTURE_H
 
 /*
  * Compaction capture, which no event shows: while a task compacts for an
