@@ -47,6 +47,7 @@ struct rp_compaction_run {
 	 * cc->order from the task's mm_compaction_try_to_compact_pages (0:
 	 * none, as for kcompactd), cc->search_order, cc->fast_search_fail */
 	unsigned cc_order, search_order, fast_search_fail;
+	uint64_t zone_start;		/* the zone it compacts (mm_compaction_begin) */
 	struct rp_isolated {
 		uint64_t pfn;
 		uint8_t order;

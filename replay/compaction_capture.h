@@ -13,9 +13,10 @@
  *
  * The model does the same for the drains and frees of a task whose run is
  * for pageblock order or more (below, a movable block is only captured for
- * a movable request, and the request's type is not kept), once per run: the
- * block leaves the lists and the task's next allocation of that order is
- * predicted to be it. If that allocation is elsewhere, the block goes back.
+ * a movable request, and the request's type is not kept), in the zone the
+ * run compacts, once per run: the block leaves the lists and the task's next
+ * allocation of that order is predicted to be it. If that allocation is
+ * elsewhere, the block goes back.
  */
 
 #include <stdbool.h>

@@ -93,6 +93,7 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	if (captured != PA_PFN_NONE) {
 		p = (struct pa_prediction){ .success = true, .pfn = captured, .path = PA_PATH_CAPTURE,
 					    .zone = pa_model_zone_of(ls->m, captured),
+					    .migratetype = rp_translate_mt(ls->t, ev->migratetype),
 					    .fallback_mt = -1 };
 		untraced = 0;
 	} else {
@@ -232,6 +233,8 @@ static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
 
 static void on_event(struct lockstep *ls, const struct prt_event *ev)
 {
+	struct rp_compaction_run *run;
+
 	if (ev->cpu < ls->nr_cpus)
 		ls->draining_for[ev->cpu] = -1;	/* on_drain sets it again */
 	if (ev->type != PRT_EV_FREE && ev->type != PRT_EV_FREE_BATCHED &&
@@ -256,6 +259,8 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 		break;
 	case PRT_EV_COMPACT_BEGIN:
 		rp_compaction_begin(&ls->compaction, ev->pid, ls->res->events);
+		if ((run = rp_compaction_run_of(&ls->compaction, ev->pid)))
+			run->zone_start = ev->arg[0];
 		break;
 	case PRT_EV_COMPACT_END:
 		ls_compaction_end(ls, ev->pid);

@@ -47,7 +47,9 @@ void ls_capture_after_free(struct lockstep *ls, uint32_t pid, uint64_t pfn)
 {
 	struct rp_compaction_run *run = rp_compaction_run_of(&ls->compaction, pid);
 
-	if (run && run->cc_order >= ls->t->topo.pageblock_order)
+	/* capc->cc->zone: only a block in the zone being compacted */
+	if (run && run->cc_order >= ls->t->topo.pageblock_order &&
+	    pa_model_zone_of(ls->m, pfn) == pa_model_zone_of(ls->m, run->zone_start))
 		rp_capture_free(&ls->capture, ls->m, pid, pfn, run->cc_order);
 }
 

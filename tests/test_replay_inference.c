@@ -415,7 +415,10 @@ static void test_compaction_capture(void **state)
 	for (unsigned i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		add_event(w, (struct prt_event){ .type = evs[i].type, .pid = evs[i].pid,
 						 .pfn = evs[i].pfn, .order = (uint8_t)evs[i].order,
-						 .gfp = MOVABLE_GFP, .migratetype = 1 });
+						 .gfp = MOVABLE_GFP, .migratetype = 1,
+						 /* mm_compaction_begin's zone_start */
+						 .arg = { evs[i].type == PRT_EV_COMPACT_BEGIN ?
+							  ZONE_START : 0 } });
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.captures, 1);
 	assert_int_equal(r.captures_used, 1);
