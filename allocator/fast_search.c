@@ -103,7 +103,7 @@ static void search(struct pa_model *m, int zone, struct pa_fast_search *s, bool 
 		l = &z->free[order][PA_MT_MOVABLE];
 		w = walk_list(z, l, s, &limit);
 		s->scanned += w.scanned;
-		if (apply && w.rotate_at != PA_PFN_NONE)
+		if (apply && w.rotate_at != PA_PFN_NONE && (w.page != PA_PFN_NONE || s->rotate_walked))
 			rotate_to_head(z, l, w.rotate_at);
 		if (w.page != PA_PFN_NONE) {
 			s->pfn = w.page;

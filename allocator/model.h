@@ -314,6 +314,7 @@ struct pa_fast_search {
 	unsigned search_order;	/* cc->search_order */
 	unsigned limit;		/* the scan limit the call starts with */
 	uint64_t min_pfn, low_pfn;
+	bool rotate_walked;	/* apply: also rotate the lists it found nothing in */
 	/* results */
 	unsigned next_search_order;	/* cc->search_order as the call leaves it */
 	uint64_t scanned;	/* nr_scanned, as traced */
@@ -324,7 +325,8 @@ struct pa_fast_search {
 
 /* The search without changing anything: the results only. */
 void pa_fast_search_try(const struct pa_model *m, int zone, struct pa_fast_search *s);
-/* The search for real: the lists it walked rotated, the block isolated. */
+/* The search for real: the block isolated, its list rotated (and, with
+ * rotate_walked, every list walked far enough). */
 void pa_fast_search_apply(struct pa_model *m, int zone, struct pa_fast_search *s);
 
 /* Up to max free blocks of zone of order min_order and up, as free page

@@ -425,9 +425,49 @@ static void test_order1_pcp_510_vs_6(void **state)
 	order1_free_then_alloc(PA_PROFILE_LINUX_6, 16, PA_PATH_PCP, PA_FREE_TO_PCP);
 }
 
+/*
+ * compaction's fast_isolate_freepages, one call (allocator/fast_search.c).
+ * Twenty order-2 movable blocks at 0, 8, .. 152 (seeded head to tail), all
+ * below min_pfn 0x800, and an order-1 block at 0xc00 above low_pfn. For
+ * cc->order 9 the search walks order 8 down: order 2 from its tail, 16
+ * entries (the limit), nothing; the limit halves; order 1 at once finds
+ * 0xc00. nr_scanned: 16 + 1 + the block's second page. Applied with
+ * rotate_walked, move_freelist_head cuts the order-2 list at the 16th from
+ * the tail (32): it heads the list, and the next order-2 request gets it;
+ * without, the list is untouched and the request gets 0.
+ */
+static void test_fast_search_walk(void **state)
+{
+	(void)state;
+	for (int walked = 0; walked < 2; walked++) {
+		struct pa_model *m = small_model(PA_PROFILE_LINUX_6, 0, 4096, 10, 9, 1, 8, 1);
+		struct pa_fast_search s = { .cc_order = 9, .search_order = 9, .limit = 16,
+					    .min_pfn = 0x800, .low_pfn = 0xc00,
+					    .rotate_walked = walked };
+		struct pa_request r = { .cpu = 0, .node = -1, .gfp = GFP_MOVABLE_, .order = 2 };
+		struct pa_prediction p;
+
+		for (uint64_t i = 0; i < 20; i++)
+			seed(m, 8 * i, 2, PA_MT_MOVABLE);
+		seed(m, 0xc00, 1, PA_MT_MOVABLE);
+		pa_fast_search_try(m, 0, &s);
+		assert_int_equal(s.scanned, 18);
+		assert_int_equal(s.pfn, 0xc00);
+		assert_int_equal(s.order, 1);
+		assert_true(s.preferred);
+		assert_int_equal(s.next_search_order, 1);
+		pa_fast_search_apply(m, 0, &s);
+		check_ok(m);
+		assert_int_equal(pa_predict(m, &r, &p), 0);
+		assert_int_equal(p.pfn, walked ? 32 : 0);
+		pa_model_destroy(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fast_search_walk),
 		cmocka_unit_test(test_fallback_claims_whole_pageblock),
 		cmocka_unit_test(test_fallback_steals_below_threshold),
 		cmocka_unit_test(test_fallback_claims_at_threshold),
