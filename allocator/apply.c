@@ -313,6 +313,28 @@ int pa_predict_rmqueue(const struct pa_model *m, uint32_t cpu, int zone, unsigne
 	return 0;
 }
 
+int pa_pcp_take_behind(struct pa_model *m, uint64_t pfn, unsigned max)
+{
+	struct pa_zone *z = zone_of(m, pfn);
+	uint32_t off;
+	unsigned n = 0;
+
+	if (!z || pg_state(zpage(z, pfn)) != PG_PCP)
+		return -1;
+	for (off = zpage(z, pfn)->next; off != PA_NIL; off = z->pages[off].next)
+		if (++n > max)
+			return -1;
+	while ((off = zpage(z, pfn)->next) != PA_NIL) {
+		uint64_t q = z->start + off;
+		unsigned order = pg_order(&z->pages[off]);
+		int mt = (int)pg_lmt(&z->pages[off]);
+
+		pcp_del(m, z, q);
+		mark_alloc(m, z, q, order, mt);
+	}
+	return (int)n;
+}
+
 uint64_t pa_predict_drain(const struct pa_model *m, uint32_t cpu, int zone)
 {
 	int64_t pfn;

@@ -335,6 +335,11 @@ void pa_fast_search_apply(struct pa_model *m, int zone, struct pa_fast_search *s
 unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
 			     unsigned *orders, unsigned max);
 
+/* The blocks behind pfn on its pcp list (toward the tail), at most max,
+ * taken off as allocated (what alloc_pages_bulk takes, untraced): how
+ * many, or -1, taking none, if there are more or pfn is on no pcp list. */
+int pa_pcp_take_behind(struct pa_model *m, uint64_t pfn, unsigned max);
+
 /* The cpu whose pcp list holds the block at pfn, or -1. */
 int pa_pcp_owner(const struct pa_model *m, uint64_t pfn);
 

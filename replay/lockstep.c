@@ -202,6 +202,8 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 		ls->res->drains_agree++;
 	else if (pa_page_unknown(ls->m, ev->pfn))
 		ls->res->drains_unknown++;	/* on a pcp list since before capture */
+	else
+		ls_drain_passed_over(ls, ev->pfn);
 	pa_pcp_drain(ls->m, (uint32_t)owner, ev->pfn, ev->order,
 		     rp_translate_mt(ls->t, ev->migratetype));
 	ls_settle_block_of(ls, ev->pfn, ev->order);

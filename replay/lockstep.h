@@ -61,6 +61,8 @@ void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigne
 			    uint64_t kernel_pfn, uint64_t ts_ns);
 /* A refill took another block of the list whose head the model chose. */
 void ls_passed_over(struct lockstep *ls, uint64_t model_pfn, uint64_t kernel_pfn);
+/* A drain took the block just above the model's tail: the tail is gone. */
+void ls_drain_passed_over(struct lockstep *ls, uint64_t kernel_pfn);
 /* Blocks above the kernel's on its pcp list left untraced: let them go. */
 unsigned ls_take_untraced(struct lockstep *ls, const struct pa_request *req,
 			  struct pa_prediction *p, const struct prt_event *ev, int mt);
