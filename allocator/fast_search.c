@@ -14,6 +14,7 @@
 
 /* What the walk of one list found. */
 struct list_walk {
+	bool all_known;		/* each block looked at passed s->known */
 	unsigned scanned;
 	uint64_t page;		/* the block to isolate, or PA_PFN_NONE */
 	uint64_t rotate_at;	/* where move_freelist_head cuts, or PA_PFN_NONE */
@@ -23,7 +24,7 @@ struct list_walk {
 static struct list_walk walk_list(const struct pa_zone *z, const struct pa_list *l,
 				  const struct pa_fast_search *s, unsigned *limit)
 {
-	struct list_walk w = { 0, PA_PFN_NONE, PA_PFN_NONE, false };
+	struct list_walk w = { true, 0, PA_PFN_NONE, PA_PFN_NONE, false };
 	uint64_t high = PA_PFN_NONE, last = PA_PFN_NONE;
 	bool stopped = false;
 
@@ -32,6 +33,8 @@ static struct list_walk walk_list(const struct pa_zone *z, const struct pa_list 
 
 		w.scanned++;
 		last = pfn;
+		if (s->known && !s->known(s->known_ctx, pfn))
+			w.all_known = false;
 		if (pfn >= s->low_pfn) {
 			w.page = w.rotate_at = pfn;
 			w.preferred = true;
@@ -103,7 +106,8 @@ static void search(struct pa_model *m, int zone, struct pa_fast_search *s, bool 
 		l = &z->free[order][PA_MT_MOVABLE];
 		w = walk_list(z, l, s, &limit);
 		s->scanned += w.scanned;
-		if (apply && w.rotate_at != PA_PFN_NONE && (w.page != PA_PFN_NONE || s->rotate_walked))
+		if (apply && w.rotate_at != PA_PFN_NONE &&
+		    (w.page != PA_PFN_NONE || (s->rotate_walked && w.all_known)))
 			rotate_to_head(z, l, w.rotate_at);
 		if (w.page != PA_PFN_NONE) {
 			s->pfn = w.page;

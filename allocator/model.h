@@ -314,7 +314,9 @@ struct pa_fast_search {
 	unsigned search_order;	/* cc->search_order */
 	unsigned limit;		/* the scan limit the call starts with */
 	uint64_t min_pfn, low_pfn;
-	bool rotate_walked;	/* apply: also rotate the lists it found nothing in */
+	bool rotate_walked;	/* apply: also rotate the lists it found nothing in, */
+	bool (*known)(void *ctx, uint64_t pfn);	/* if each block it looked at is known */
+	void *known_ctx;
 	/* results */
 	unsigned next_search_order;	/* cc->search_order as the call leaves it */
 	uint64_t scanned;	/* nr_scanned, as traced */

@@ -89,12 +89,15 @@ static uint64_t isolate_range(struct lockstep *ls, uint32_t pid, uint64_t start,
  * and distance is not reported). A try that takes a block and reproduces
  * both counts is applied: the block isolated, its list rotated. The kernel
  * also rotates every list it walked far enough without finding one; the
- * model does not: the tails of its lists, where the search looks, are
- * mostly blocks free at capture start in a guessed order, and rotating them
- * on the guess left a fresh capture's free counts 3.9% off at worst instead
- * of 0.32%. A search that took nothing, or a near miss, is not applied
- * either (refills 99.30 -> 98.9-99.25% on page-cache).
+ * model does so only where each block the walk looked at is one it knows
+ * (settled): its other list tails are blocks free at capture start in a
+ * guessed order, and rotating those on the guess left a fresh capture's free
+ * counts 3.9% off at worst instead of 0.32%. A search that took nothing is
+ * applied (rotations only) when a try comes within FAST_ZERO_SLACK pfns of
+ * its count; a near miss that took a block is not (its block could be the
+ * wrong one: refills 99.30 -> 98.9-99.25% on page-cache).
  */
+#define FAST_ZERO_SLACK 8
 #define FAST_SEARCH_TRIES 14
 
 static unsigned scan_limit(unsigned fast_search_fail)
@@ -105,8 +108,8 @@ static unsigned scan_limit(unsigned fast_search_fail)
 	return l ? l : 1;
 }
 
-/* The run's search, tried with each limit and low_pfn, until one takes a
- * block and reproduces the event's counts. */
+/* The run's search, tried with each limit and low_pfn, until one
+ * reproduces the event's counts (as above). */
 static bool fit_search(struct lockstep *ls, int zone, const struct rp_compaction_run *run,
 		       unsigned cc_order, uint64_t min_pfn, uint64_t free_pfn, uint64_t scanned,
 		       uint64_t taken, struct pa_fast_search *fit)
@@ -126,7 +129,8 @@ static bool fit_search(struct lockstep *ls, int zone, const struct rp_compaction
 		if (s.low_pfn < min_pfn)
 			s.low_pfn = min_pfn;
 		pa_fast_search_try(ls->m, zone, &s);
-		if (s.pfn != PA_PFN_NONE && s.scanned == scanned && 1ULL << s.order == taken) {
+		if (s.pfn != PA_PFN_NONE ? s.scanned == scanned && 1ULL << s.order == taken
+					 : !taken && dist(s.scanned, scanned) <= FAST_ZERO_SLACK) {
 			*fit = s;
 			return true;
 		}
@@ -155,6 +159,13 @@ static bool fit_order(struct lockstep *ls, int zone, uint64_t min_pfn, uint64_t 
 	return s->pfn != PA_PFN_NONE && s->order == order;
 }
 
+static bool settled(void *ctx, uint64_t pfn)
+{
+	const struct lockstep *ls = ctx;
+
+	return !rp_unsettled_has(&ls->unsettled, pfn);
+}
+
 static uint64_t isolate_fast(struct lockstep *ls, uint32_t pid, uint64_t min_pfn, uint64_t free_pfn,
 			     uint64_t scanned, uint64_t taken)
 {
@@ -170,9 +181,14 @@ static uint64_t isolate_fast(struct lockstep *ls, uint32_t pid, uint64_t min_pfn
 		ls->res->fast_search_fit++;
 		if (run) {
 			run->search_order = s.next_search_order;
-			if (s.preferred)
+			if (s.pfn == PA_PFN_NONE)
+				run->fast_search_fail++;
+			else if (s.preferred)
 				run->fast_search_fail = 0;
 		}
+		s.rotate_walked = true;
+		s.known = settled;
+		s.known_ctx = ls;
 	} else if (!taken && run) {
 		run->fast_search_fail++;	/* what a search that finds nothing does */
 		return 0;

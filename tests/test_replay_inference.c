@@ -237,9 +237,9 @@ static void test_fast_free_scanner(void **state)
 
 /*
  * The kernel's fast search also rotates the lists it walked without taking
- * anything (allocator/fast_search.c does, with rotate_walked); replay does
- * not, because the model's list tails are mostly blocks in a guessed order
- * (replay/free_scanner.c has the measurement). Twenty order-2 blocks below
+ * anything; replay does so only where it knows every block the walk looked
+ * at: blocks free at capture start are in a guessed order
+ * (replay/free_scanner.c has the measurement). Twenty such order-2 blocks below
  * min_pfn, seeded head (+0) to tail (+152), and one order-1 block above
  * low_pfn; the event (16 + 1 looked at, plus the taken block's second page,
  * 2 taken) is reproduced: the order-1 block is isolated, the order-2 list
@@ -269,6 +269,40 @@ static void test_fast_search_rotates_only_its_block_list(void **state)
 	assert_int_equal(r.fast_searches, 1);
 	assert_int_equal(r.fast_search_fit, 1);
 	assert_int_equal(r.isolated_pages, 2);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
+ * Where the model knows the blocks a search looked at, it rotates the lists
+ * the kernel walked without finding one. Twenty order-4 blocks freed during
+ * the trace (settled; order 4 goes straight to the buddy lists), each at the
+ * head, so the list runs +608 (head) .. +0 (tail), all below min_pfn. The
+ * event: 16 looked at, none taken; on order 4 the search stopped at the
+ * 16th from the tail, +480, which now heads the list: the next order-4
+ * allocation takes it (without the rotation: +608).
+ */
+static void test_fast_search_rotates_known_walked_lists(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0xe00, 9, 1 } };
+	const uint64_t fast[5] = { ZONE_START + 0x800, ZONE_START + 0x1000, 16, 0, 1 };
+	const char *path = scratch_path("fastknown.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event try = { .type = PRT_EV_COMPACT_TRY, .pid = 7, .order = 9,
+				 .pfn = PRT_PFN_NONE, .migratetype = -1 };
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	for (unsigned i = 0; i < 20; i++)
+		add(w, PRT_EV_FREE, ZONE_START + 32 * i, 4, 0);
+	add_event(w, try);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
+	add(w, PRT_EV_ALLOC, ZONE_START + 32 * 15, 4, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.fast_search_fit, 1);
+	assert_int_equal(r.isolated_pages, 0);
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
 
@@ -1010,6 +1044,7 @@ int main(void)
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_fast_search_rotates_only_its_block_list),
 		cmocka_unit_test(test_fast_search_limit_from_counts),
+		cmocka_unit_test(test_fast_search_rotates_known_walked_lists),
 		cmocka_unit_test(test_slow_free_scanner_stride),
 		cmocka_unit_test(test_page_reporting_holds_blocks),
 		cmocka_unit_test(test_refill_past_a_reported_block),
