@@ -171,7 +171,7 @@ static void print_text(const char *path, const struct rp_result *r)
 		       (unsigned long long)r->compaction_frees_dropped,
 		       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone);
 	if (r->fast_searches)
-		printf("  the model reproduced %llu of %llu fast free scanner searches (both counts)\n",
+		printf("  the model reproduced %llu of %llu fast free scanner searches (their counts)\n",
 		       (unsigned long long)r->fast_search_fit, (unsigned long long)r->fast_searches);
 	if (r->report_batches)
 		printf("  free page reporting: %llu failures the model would have served explained as "
