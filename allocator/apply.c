@@ -335,6 +335,12 @@ int pa_pcp_take_behind(struct pa_model *m, uint64_t pfn, unsigned max)
 	return (int)n;
 }
 
+void pa_pcp_drain_from_start(struct pa_model *m, uint32_t cpu, int zone)
+{
+	if (zone >= 0 && (uint32_t)zone < m->nr_zones && cpu < m->nr_cpus)
+		m->zones[zone].pcp[cpu].freed_pindex = -1;
+}
+
 uint64_t pa_predict_drain(const struct pa_model *m, uint32_t cpu, int zone)
 {
 	int64_t pfn;

@@ -40,6 +40,7 @@ static int init_zone(struct pa_model *m, struct pa_zone *z, const struct pa_zone
 	for (uint32_t c = 0; c < m->nr_cpus; c++) {
 		struct pa_pcp *pcp = &z->pcp[c];
 
+		pcp->freed_pindex = -1;
 		for (unsigned i = 0; i < PA_MAX_PCP_LISTS; i++)
 			pcp->lists[i] = (struct pa_list){ PA_NIL, PA_NIL, 0 };
 		pcp->batch = (int32_t)d->pcp_batch;

@@ -209,6 +209,9 @@ int pa_pcp_drain(struct pa_model *m, uint32_t cpu, uint64_t pfn, unsigned order,
 uint64_t pa_predict_refill(const struct pa_model *m, uint32_t cpu, int zone, unsigned order,
 			   int migratetype);
 uint64_t pa_predict_drain(const struct pa_model *m, uint32_t cpu, int zone);
+/* A drain of cpu's lists in zone that no free set off (drain_all_pages from
+ * another cpu): it starts at the first list, not at the last free's. */
+void pa_pcp_drain_from_start(struct pa_model *m, uint32_t cpu, int zone);
 /* What __rmqueue(order, migratetype) would take from zone now, with the
  * fallback details mm_page_alloc_extfrag reports (path, fallback_mt,
  * fallback_order, change_ownership). -1 on bad arguments. */

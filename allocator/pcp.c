@@ -139,6 +139,7 @@ void pcp_free_commit(struct pa_model *m, struct pa_zone *z, uint32_t cpu, uint64
 	if (m->p->pcp_autotune)
 		pcp->alloc_factor >>= 1;
 	pcp_add(m, z, cpu, pfn, order, list_mt, mt, cold && m->p->pcp_cold);
+	pcp->freed_pindex = (int8_t)pcp_pindex(m, list_mt, order);
 	if (m->p->pcp_autotune)
 		commit_autotune(m, z, cpu, order, pcp_pindex(m, list_mt, order));
 	else if (pcp->count >= pcp->high)
@@ -184,6 +185,20 @@ static int64_t list_tail(const struct pa_zone *z, const struct pa_list *l)
 }
 
 /*
+ * Where a drain the model did not start itself begins: free_pcppages_bulk
+ * drains the list the free that set it off went to first (6.x), so the list
+ * the last free went to, when one did; a full drain (drain_pages_zone,
+ * decay) starts at list 0, and is told apart by nothing. Starting at the
+ * last free's list: drains 98.76 -> 99.26% on page-cache-noreport, 99.36 ->
+ * 99.67% on page-cache, 99.95 -> 100% on the full vm-heavy capture (list 0:
+ * worse everywhere).
+ */
+static int drain_start(const struct pa_model *m, const struct pa_pcp *pcp)
+{
+	return m->p->drain == DRAIN_PINDEX && pcp->freed_pindex >= 0 ? pcp->freed_pindex : 0;
+}
+
+/*
  * The next block a drain releases: 6.x walks the lists round robin from
  * the one just freed to, emptying each from its tail; 4.4/5.10 visit
  * MOVABLE, RECLAIMABLE, UNMOVABLE with a carried-over batch_free.
@@ -191,7 +206,7 @@ static int64_t list_tail(const struct pa_zone *z, const struct pa_list *l)
 int64_t drain_next(const struct pa_model *m, const struct pa_zone *z, const struct pa_pcp *pcp)
 {
 	unsigned n = m->p->nr_pcp_lists;
-	int cur = pcp->drain.remaining > 0 ? pcp->drain.cur : 0;
+	int cur = pcp->drain.remaining > 0 ? pcp->drain.cur : drain_start(m, pcp);
 
 	if (!pcp->count)
 		return -1;
@@ -227,6 +242,8 @@ static void drain_account(struct pa_model *m, struct pa_pcp *pcp, unsigned pi, u
 {
 	struct pa_drain *d = &pcp->drain;
 
+	if (d->remaining <= 0)	/* the free that set a drain off is spent */
+		pcp->freed_pindex = -1;
 	if (d->remaining <= 0)	/* a drain the model did not decide: drain_all_pages */
 		*d = (struct pa_drain){ .remaining = m->p->drain == DRAIN_RR3 ? pcp->count :
 				       imin(pcp->count, pcp->batch << PA_BATCH_SCALE_MAX),

@@ -95,6 +95,7 @@ struct pa_pcp {
 	int32_t count, high, batch, high_min, high_max;
 	int32_t free_count;
 	uint8_t alloc_factor, flags;
+	int8_t freed_pindex;	/* the list the last free went to, -1: none */
 	struct pa_drain drain;
 };
 

@@ -194,8 +194,11 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	owner = pa_pcp_owner(ls->m, ev->pfn);
 	if (owner < 0)
 		owner = ev->cpu;
-	if (owner != (int)ev->cpu)
+	if (owner != (int)ev->cpu) {
+		/* drain_all_pages: no free of that cpu's set it off */
+		pa_pcp_drain_from_start(ls->m, (uint32_t)owner, zone);
 		ls->draining_for[ev->cpu] = owner;
+	}
 	ls->res->drains++;
 	ls->res->remote_drains += (uint32_t)owner != ev->cpu;
 	if (pa_predict_drain(ls->m, (uint32_t)owner, zone) == ev->pfn)

@@ -519,6 +519,34 @@ static void test_drain_passes_over_the_tail(void **state)
 	assert_int_equal(r.untraced_blocks, 1);
 }
 
+/*
+ * free_pcppages_bulk drains the list the free that set it off went to
+ * first. Cpu 0 holds +0 on its order-0 list and +4, +2 on its order-1 list
+ * (refills); +4 is allocated and freed back, and the kernel then drains +2,
+ * the order-1 list's tail. The model, which did not start that drain,
+ * begins where the free went; from list 0 it would have named +0.
+ */
+static void test_drain_starts_at_the_freed_list(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("drainstart.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 0, 1);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 4, 1, 1);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 2, 1, 1);
+	add(w, PRT_EV_ALLOC, ZONE_START + 4, 1, 0);	/* the order-1 list's head */
+	add(w, PRT_EV_FREE, ZONE_START + 4, 1, 0);
+	add(w, PRT_EV_PCPU_DRAIN, ZONE_START + 2, 1, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.drains, 1);
+	assert_int_equal(r.drains_agree, 1);
+}
+
 /* drain_all_pages drains cpu 0's lists from cpu 1: the event is on cpu 1,
  * the block leaves cpu 0's list, from its tail (free_pcppages_bulk). */
 static void test_remote_drain(void **state)
@@ -723,7 +751,7 @@ static void test_block_passed_over_twice(void **state)
  * balance_pgdat's end is not traced: kswapd woke, then produced no event
  * for 3 ms (it had finished and was trying to sleep). The THP freed then
  * meets the normal high (2790), no drain; the drain that comes is another
- * (drain_all_pages, from the first list), of the order-0 page.
+ * (drain_all_pages, from cpu 1, from the first list), of the order-0 page.
  */
 static void test_reclaim_ends_when_kswapd_goes_quiet(void **state)
 {
@@ -744,6 +772,7 @@ static void test_reclaim_ends_when_kswapd_goes_quiet(void **state)
 	free_thp.type = PRT_EV_PCPU_DRAIN;
 	free_thp.pfn = page;
 	free_thp.order = 0;
+	free_thp.cpu = 1;	/* drain_all_pages, from another cpu */
 	free_thp.ts_ns++;
 	assert_int_equal(prt_writer_add(w, &free_thp, NULL), 0);
 	end_trace(w, &h, path, &r);
@@ -1050,6 +1079,7 @@ int main(void)
 		cmocka_unit_test(test_refill_past_a_reported_block),
 		cmocka_unit_test(test_compaction_capture),
 		cmocka_unit_test(test_drain_passes_over_the_tail),
+		cmocka_unit_test(test_drain_starts_at_the_freed_list),
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_drained_before_named_was_on_pcp),
 		cmocka_unit_test(test_reclaim_active_limits_pcp),
