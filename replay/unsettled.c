@@ -22,14 +22,22 @@ int rp_unsettled_init(struct rp_unsettled *u, const struct prt_header *h)
 		return 0;
 	u->base = lo;
 	u->nr = hi - lo;
+	u->first_span = lo >> (u->nr_orders - 1);
 	u->bits = calloc((u->nr + 63) / 64, sizeof(uint64_t));
-	if (!u->bits)
+	u->in_span = calloc(((hi - 1) >> (u->nr_orders - 1)) - u->first_span + 1, sizeof(uint16_t));
+	if (!u->bits || !u->in_span) {
+		rp_unsettled_release(u);
 		return -1;
+	}
 	for (uint64_t i = 0; i < h->nr_free_blocks; i++) {
-		uint64_t pfn = h->free_blocks[i].pfn;
+		uint64_t pfn = h->free_blocks[i].pfn, bit;
 
-		if (pfn >= u->base && pfn - u->base < u->nr)
-			u->bits[(pfn - u->base) / 64] |= 1ULL << ((pfn - u->base) % 64);
+		if (pfn < u->base || pfn - u->base >= u->nr)
+			continue;
+		bit = 1ULL << ((pfn - u->base) % 64);
+		if (!(u->bits[(pfn - u->base) / 64] & bit))
+			u->in_span[(pfn >> (u->nr_orders - 1)) - u->first_span]++;
+		u->bits[(pfn - u->base) / 64] |= bit;
 	}
 	return 0;
 }
@@ -37,6 +45,7 @@ int rp_unsettled_init(struct rp_unsettled *u, const struct prt_header *h)
 void rp_unsettled_release(struct rp_unsettled *u)
 {
 	free(u->bits);
+	free(u->in_span);
 	memset(u, 0, sizeof(*u));
 }
 
@@ -51,13 +60,16 @@ void rp_unsettled_touch(struct rp_unsettled *u, uint64_t pfn, unsigned order)
 	if (hi > u->nr)
 		hi = u->nr;
 	for (uint64_t i = lo; i < hi;) {
-		if (i % 64 == 0 && hi - i >= 64) {
-			u->bits[i / 64] = 0;
-			i += 64;
-		} else {
-			u->bits[i / 64] &= ~(1ULL << (i % 64));
-			i++;
+		uint64_t mask = i % 64 == 0 && hi - i >= 64 ? ~0ULL : 1ULL << (i % 64);
+		uint64_t gone = u->bits[i / 64] & mask;
+
+		u->bits[i / 64] &= ~mask;
+		for (; gone; gone &= gone - 1) {	/* a word may straddle two spans */
+			uint64_t pfn_of = u->base + i / 64 * 64 + (unsigned)__builtin_ctzll(gone);
+
+			u->in_span[(pfn_of >> (u->nr_orders - 1)) - u->first_span]--;
 		}
+		i += mask == ~0ULL ? 64 : 1;
 	}
 }
 
@@ -70,14 +82,9 @@ bool rp_unsettled_has(const struct rp_unsettled *u, uint64_t pfn)
 
 bool rp_unsettled_near(const struct rp_unsettled *u, uint64_t pfn)
 {
-	uint64_t span = 1ULL << (u->nr_orders - 1), lo = pfn & ~(span - 1), hi = lo + span;
+	uint64_t span = pfn >> (u->nr_orders - 1);
 
-	if (!u->bits)
+	if (!u->in_span || pfn < u->base || pfn - u->base >= u->nr)
 		return false;
-	lo = lo < u->base ? 0 : lo - u->base;
-	hi = hi - u->base > u->nr ? u->nr : hi - u->base;
-	for (uint64_t w = lo / 64; w * 64 < hi; w++)
-		if (u->bits[w])
-			return true;
-	return false;
+	return u->in_span[span - u->first_span] != 0;
 }

@@ -21,6 +21,8 @@
 struct rp_unsettled {
 	uint64_t base, nr;	/* pfns covered */
 	uint64_t *bits;
+	uint16_t *in_span;	/* set bits per largest-order span: near() in one look */
+	uint64_t first_span;	/* the span index of base */
 	unsigned nr_orders;
 };
 
@@ -29,7 +31,7 @@ void rp_unsettled_release(struct rp_unsettled *u);
 /* An event moved the free block [pfn, pfn + 2^order) (taken apart, or just
  * made by a merge): every initial block inside it has a known place now. */
 void rp_unsettled_touch(struct rp_unsettled *u, uint64_t pfn, unsigned order);
-/* Might the largest block around pfn hold an unsettled one? (cheap filter) */
+/* Does the largest-order span around pfn hold an unsettled block? (one look) */
 bool rp_unsettled_near(const struct rp_unsettled *u, uint64_t pfn);
 /* Is pfn the head of an initial free block nothing has settled yet? */
 bool rp_unsettled_has(const struct rp_unsettled *u, uint64_t pfn);
