@@ -8,46 +8,41 @@
 #include "allocator/model.h"
 #include "allocator/types.h"
 
-int pa_isolate_free(struct pa_model *m, uint64_t pfn)
+/* The free buddy block headed by pfn off its list, marked allocated as
+ * alloc_mt (-1: its pageblock's type). Its order and list type, or -1. */
+static int unlist_free(struct pa_model *m, uint64_t pfn, int alloc_mt, int *list_mt)
 {
 	struct pa_zone *z = zone_of(m, pfn);
 	struct pa_page *p;
 	unsigned order;
-	int mt;
 
-	if (!z)
-		return -1;
-	p = zpage(z, pfn);
-	if (pg_state(p) != PG_BUDDY)
+	if (!z || pg_state(p = zpage(z, pfn)) != PG_BUDDY)
 		return -1;
 	order = pg_order(p);
-	mt = (int)pg_lmt(p);
+	*list_mt = (int)pg_lmt(p);
 	buddy_del(m, z, pfn);
-	mark_alloc(m, z, pfn, order, PA_MT_MOVABLE);
+	mark_alloc(m, z, pfn, order, alloc_mt >= 0 ? alloc_mt : pb_get(m, z, pfn));
+	return (int)order;
+}
+
+int pa_isolate_free(struct pa_model *m, uint64_t pfn)
+{
+	int mt, order = unlist_free(m, pfn, PA_MT_MOVABLE, &mt);
+
 	/* a block of at least half a pageblock makes its pageblocks movable,
 	 * unless they are isolated or reserved */
-	if (order + 1 >= m->pb_order && mt != PA_MT_ISOLATE && mt != PA_MT_HIGHATOMIC &&
-	    mt != PA_MT_CMA && mt != PA_MT_MOVABLE)
+	if (order >= 0 && (unsigned)order + 1 >= m->pb_order && mt != PA_MT_ISOLATE &&
+	    mt != PA_MT_HIGHATOMIC && mt != PA_MT_CMA && mt != PA_MT_MOVABLE)
 		for (uint64_t q = pfn; q < pfn + ((uint64_t)1 << order); q += (uint64_t)1 << m->pb_order)
 			pa_model_set_pageblock_mt(m, q, PA_MT_MOVABLE);
-	return (int)order;
+	return order;
 }
 
 int pa_drop_free(struct pa_model *m, uint64_t pfn)
 {
-	struct pa_zone *z = zone_of(m, pfn);
-	struct pa_page *p;
-	unsigned order;
+	int mt;
 
-	if (!z)
-		return -1;
-	p = zpage(z, pfn);
-	if (pg_state(p) != PG_BUDDY)
-		return -1;
-	order = pg_order(p);
-	buddy_del(m, z, pfn);
-	mark_alloc(m, z, pfn, order, pb_get(m, z, pfn));
-	return (int)order;
+	return unlist_free(m, pfn, -1, &mt);
 }
 
 int pa_take_free_range(struct pa_model *m, uint64_t pfn, unsigned order)

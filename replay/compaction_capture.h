@@ -35,6 +35,7 @@ struct rp_captured {
 
 struct rp_capture {
 	struct rp_captured c[RP_CAPTURES];
+	unsigned nr_live;		/* most allocations come with none: skip the search */
 	uint64_t taken, used;		/* blocks captured; allocations that took them */
 };
 

@@ -364,6 +364,22 @@ static void test_slow_free_scanner_stride(void **state)
 	assert_int_equal(r.isolate_mismatch, 0);
 }
 
+/* begin_trace, on a host whose free page reporting works from order 9. */
+static struct prt_writer *begin_reporting_trace(const char *path, struct prt_header *h,
+						const struct prt_free_block *fb, unsigned n)
+{
+	struct prt_writer *w;
+
+	header_with_free(h, fb, n);
+	h->settings = realloc(h->settings, (h->nr_settings + 1) * sizeof(*h->settings));
+	assert_non_null(h->settings);
+	snprintf(h->settings[h->nr_settings].key, sizeof(h->settings[0].key), "page_reporting.order");
+	snprintf(h->settings[h->nr_settings++].value, sizeof(h->settings[0].value), "9");
+	w = prt_writer_open(path, h, NULL);
+	assert_non_null(w);
+	return w;
+}
+
 /*
  * Free page reporting holds blocks of page_reporting_order and up off the
  * lists with no event. The kernel fails an order-9 request while the model
@@ -382,13 +398,7 @@ static void test_page_reporting_holds_blocks(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 2);
-	h.settings = realloc(h.settings, (h.nr_settings + 1) * sizeof(*h.settings));
-	assert_non_null(h.settings);
-	snprintf(h.settings[h.nr_settings].key, sizeof(h.settings[0].key), "page_reporting.order");
-	snprintf(h.settings[h.nr_settings++].value, sizeof(h.settings[0].value), "9");
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_reporting_trace(path, &h, fb, 2);
 	for (unsigned i = 0; i < 3; i++) {
 		struct prt_event ev = { .type = PRT_EV_ALLOC, .ts_ns = when[i], .pfn = pfn[i],
 					.order = 9, .gfp = MOVABLE_GFP, .migratetype = 1 };
@@ -429,13 +439,7 @@ static void test_refill_past_a_reported_block(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, fb, 2);
-	h.settings = realloc(h.settings, (h.nr_settings + 1) * sizeof(*h.settings));
-	assert_non_null(h.settings);
-	snprintf(h.settings[h.nr_settings].key, sizeof(h.settings[0].key), "page_reporting.order");
-	snprintf(h.settings[h.nr_settings++].value, sizeof(h.settings[0].value), "9");
-	w = prt_writer_open(path, &h, NULL);
-	assert_non_null(w);
+	w = begin_reporting_trace(path, &h, fb, 2);
 	for (unsigned i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
 		struct prt_event ev = { .type = evs[i].type, .ts_ns = evs[i].ts, .pfn = evs[i].pfn,
 					.order = (uint8_t)evs[i].order, .migratetype = 1,
@@ -963,14 +967,6 @@ static void test_settled_blocks_proved_not_free(void **state)
 }
 
 /*
- * Two nodes: node 0 has DMA32 at 0x10000 and Normal at 0x100000, node 1
- * Normal at 0x200000, 4096 pages each, all free as order-10 blocks. cpu 0
- * is on node 0. Order-4 movable requests come from the buddy lists, so the
- * model's choice is the head of the order-4 list (after the first split, a
- * settled remainder). Watermarks at 3500 pages fail an order-10 request
- * (4096 - 16 * 3 - 1023 free pages to count) in every zone.
- */
-/*
  * The kernel's refill block lies inside a larger settled block of the model,
  * not at its head: __rmqueue_smallest hands out the head of the block it
  * takes, so the kernel's block was smaller than the model's and nothing is
@@ -998,6 +994,14 @@ static void test_refill_inside_a_model_block_proves_nothing(void **state)
 	assert_int_equal(r.allocations, 1);
 }
 
+/*
+ * Two nodes: node 0 has DMA32 at 0x10000 and Normal at 0x100000, node 1
+ * Normal at 0x200000, 4096 pages each, all free as order-10 blocks. cpu 0
+ * is on node 0. Order-4 movable requests come from the buddy lists, so the
+ * model's choice is the head of the order-4 list (after the first split, a
+ * settled remainder). Watermarks at 3500 pages fail an order-10 request
+ * (4096 - 16 * 3 - 1023 free pages to count) in every zone.
+ */
 static void two_node_header(struct prt_header *h)
 {
 	static const uint64_t start[3] = { 0x10000, 0x100000, 0x200000 };

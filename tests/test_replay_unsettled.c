@@ -13,31 +13,27 @@
 
 /* Zones from pfn 1 to 4096; free blocks at 1023 (span 0) and 1024 (span
  * 1), which share the word that starts at pfn 1 + 15 * 64 = 961. */
-static void header(struct prt_header *h, struct prt_zone *zone, struct prt_free_block *fb)
+static void init(struct rp_unsettled *u)
 {
-	memset(h, 0, sizeof(*h));
-	memset(zone, 0, sizeof(*zone));
-	zone->start_pfn = 1;
-	zone->spanned = 4095;
-	h->nr_orders = 11;
-	h->nr_zones = 1;
-	h->zones = zone;
-	fb[0] = (struct prt_free_block){ 1023, 0, 1 };
-	fb[1] = (struct prt_free_block){ 1024, 10, 1 };
-	h->nr_free_blocks = 2;
-	h->free_blocks = fb;
+	struct prt_zone zone = { .start_pfn = 1, .spanned = 4095 };
+	struct prt_free_block fb[2] = { { 1023, 0, 1 }, { 1024, 10, 1 } };
+	struct prt_header h;
+
+	memset(&h, 0, sizeof(h));
+	h.nr_orders = 11;
+	h.nr_zones = 1;
+	h.zones = &zone;
+	h.nr_free_blocks = 2;
+	h.free_blocks = fb;
+	assert_int_equal(rp_unsettled_init(u, &h), 0);
 }
 
 static void test_touch_keeps_spans_and_bits_in_step(void **state)
 {
-	struct prt_header h;
-	struct prt_zone zone;
-	struct prt_free_block fb[2];
 	struct rp_unsettled u;
 
 	(void)state;
-	header(&h, &zone, fb);
-	assert_int_equal(rp_unsettled_init(&u, &h), 0);
+	init(&u);
 	assert_true(rp_unsettled_has(&u, 1023));
 	assert_true(rp_unsettled_has(&u, 1024));
 	assert_true(rp_unsettled_near(&u, 5));
@@ -57,14 +53,10 @@ static void test_touch_keeps_spans_and_bits_in_step(void **state)
 /* A touch of a whole word at once clears what it held in both spans. */
 static void test_whole_word_touch(void **state)
 {
-	struct prt_header h;
-	struct prt_zone zone;
-	struct prt_free_block fb[2];
 	struct rp_unsettled u;
 
 	(void)state;
-	header(&h, &zone, fb);
-	assert_int_equal(rp_unsettled_init(&u, &h), 0);
+	init(&u);
 	rp_unsettled_touch(&u, 961, 6);		/* pfns 961..1024 (one word, 64) */
 	assert_false(rp_unsettled_has(&u, 1023));
 	assert_false(rp_unsettled_has(&u, 1024));
