@@ -313,6 +313,21 @@ static void count_pageblocks(const struct pa_model *m, const struct pa_zone *z,
 	}
 }
 
+int pa_zone_free_blocks(const struct pa_model *m, int zone,
+			uint64_t out[PA_MAX_ORDERS][PA_NR_MIGRATETYPES])
+{
+	const struct pa_zone *z;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones)
+		return -1;
+	z = &m->zones[zone];
+	memset(out, 0, sizeof(uint64_t) * PA_MAX_ORDERS * PA_NR_MIGRATETYPES);
+	for (unsigned o = 0; o < m->nr_orders; o++)
+		for (int t = 0; t < PA_NR_MIGRATETYPES; t++)
+			out[o][t] = z->free[o][t].nr;
+	return 0;
+}
+
 int pa_zone_state(const struct pa_model *m, int zone, struct pa_zone_state *out)
 {
 	const struct pa_zone *z;

@@ -234,6 +234,10 @@ struct pa_zone_state {
 	uint64_t reserved_highatomic;	/* nr_reserved_highatomic */
 };
 int pa_zone_state(const struct pa_model *m, int zone, struct pa_zone_state *out);
+/* Just the buddy lists' block counts of pa_zone_state, without its walk over
+ * the pageblocks: cheap enough to ask after every event. */
+int pa_zone_free_blocks(const struct pa_model *m, int zone,
+			uint64_t out[PA_MAX_ORDERS][PA_NR_MIGRATETYPES]);
 uint32_t pa_model_nr_zones(const struct pa_model *m);
 const struct pa_zone_desc *pa_model_zone_desc(const struct pa_model *m, int zone);
 

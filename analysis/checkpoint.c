@@ -57,9 +57,50 @@ static void kernel_side(const struct prt_checkpoint *cp, uint32_t z, const int *
 	}
 }
 
+/* The value in [lo, hi] nearest the kernel's (missing: the window's end). */
+static uint64_t nearest(int64_t kernel, uint64_t lo, uint64_t hi, uint64_t at_end)
+{
+	if (kernel < 0)
+		return at_end;
+	if ((uint64_t)kernel < lo)
+		return lo;
+	return (uint64_t)kernel > hi ? hi : (uint64_t)kernel;
+}
+
+static void model_blocks(const struct pa_zone_state *zs, const struct an_model_range *range,
+			 struct an_checkpoint_zone *out)
+{
+	bool window = range && range->blocks_known;
+
+	for (unsigned o = 0; o < out->nr_orders; o++)
+		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++) {
+			uint64_t now = zs->free_blocks[o][mt];
+			uint64_t lo = window ? range->blocks_min[o][mt] : now;
+			uint64_t hi = window ? range->blocks_max[o][mt] : now;
+
+			out->model_blocks_min[o][mt] = lo;
+			out->model_blocks_max[o][mt] = hi;
+			out->model_blocks[o][mt] = nearest(out->kernel_blocks[o][mt], lo, hi, now);
+		}
+}
+
+static void model_free(const struct pa_zone_state *zs, const struct an_model_range *range,
+		       struct an_checkpoint_zone *out)
+{
+	uint64_t now = 0;
+
+	for (unsigned o = 0; o < out->nr_orders; o++)
+		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
+			now += zs->free_blocks[o][mt] << o;
+	out->model_free_min = range && range->free_known ? range->free_min : now;
+	out->model_free_max = range && range->free_known ? range->free_max : now;
+	out->model_free_pages = nearest(out->kernel_free_pages, out->model_free_min,
+					out->model_free_max, now);
+}
+
 int an_checkpoint_zone(const struct prt_checkpoint *cp, uint32_t zone, const int *mt_map,
-		       const struct pa_zone_state *zs, unsigned nr_orders,
-		       struct an_checkpoint_zone *out, struct pr_error *err)
+		       const struct pa_zone_state *zs, const struct an_model_range *range,
+		       unsigned nr_orders, struct an_checkpoint_zone *out, struct pr_error *err)
 {
 	if (zone >= cp->nr_zones)
 		return pr_fail(err, PR_EUSAGE, "checkpoint %u: no zone %u (it has %u)",
@@ -73,11 +114,8 @@ int an_checkpoint_zone(const struct prt_checkpoint *cp, uint32_t zone, const int
 	out->zone = zone;
 	out->nr_orders = nr_orders;
 	kernel_side(cp, zone, mt_map, nr_orders, out);
-	for (unsigned o = 0; o < nr_orders; o++)
-		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++) {
-			out->model_blocks[o][mt] = zs->free_blocks[o][mt];
-			out->model_free_pages += zs->free_blocks[o][mt] << o;
-		}
+	model_blocks(zs, range, out);
+	model_free(zs, range, out);
 	memcpy(out->model_pageblocks, zs->pageblocks, sizeof(out->model_pageblocks));
 	return 0;
 }

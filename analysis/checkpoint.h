@@ -7,32 +7,53 @@
  * counts for one zone. Kernel values missing from the checkpoint are -1.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "allocator/model.h"
 #include "capture/prt.h"
 
+/*
+ * The model's counts for one zone over a checkpoint's read windows: the
+ * kernel took each count at one moment inside its file's read, so the model
+ * agrees with it if it held that count at some moment of the same window.
+ */
+struct an_model_range {
+	bool blocks_known;		/* over the pagetypeinfo read */
+	uint64_t blocks_min[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];
+	uint64_t blocks_max[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];
+	bool free_known;		/* buddy pages over the zoneinfo read */
+	uint64_t free_min, free_max;
+};
+
 struct an_checkpoint_zone {
 	uint32_t zone;
 	uint32_t nr_orders;
 	int64_t kernel_free_pages;	/* zoneinfo "pages free" (buddy, no pcp) */
+	/* The model's count nearest the kernel's over the file's read window
+	 * (at the checkpoint's time where the trace has no window), and its
+	 * range over that window (min == max == the count without one). */
 	uint64_t model_free_pages;	/* model buddy pages, comparable to the above */
+	uint64_t model_free_min, model_free_max;
 	int64_t kernel_blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];	/* pagetypeinfo */
 	int64_t kernel_buddyinfo[PA_MAX_ORDERS];			/* buddyinfo */
 	uint64_t model_blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];
+	uint64_t model_blocks_min[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];
+	uint64_t model_blocks_max[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];
 	int64_t kernel_pageblocks[PA_NR_MIGRATETYPES];
 	uint64_t model_pageblocks[PA_NR_MIGRATETYPES];
 };
 
 /*
  * Fill *out for `zone` from checkpoint cp (indexed by the trace's zones,
- * orders and migratetypes) and the model's state zs. mt_map translates the
+ * orders and migratetypes) and the model's state zs at the checkpoint, or
+ * over its read windows where range says (NULL: no window). mt_map translates the
  * trace's migratetype numbers to canonical ones (cp->nr_migratetypes
  * entries, -1: none); trace migratetypes without a canonical one are left
  * out. Returns -1 (PR_EUSAGE) if zone is not in the checkpoint.
  */
 int an_checkpoint_zone(const struct prt_checkpoint *cp, uint32_t zone, const int *mt_map,
-		       const struct pa_zone_state *zs, unsigned nr_orders,
-		       struct an_checkpoint_zone *out, struct pr_error *err);
+		       const struct pa_zone_state *zs, const struct an_model_range *range,
+		       unsigned nr_orders, struct an_checkpoint_zone *out, struct pr_error *err);
 
 #endif

@@ -52,11 +52,12 @@ int procfs_add_setting(struct prt_header *h, const char *key, const char *value)
  * -1: out of memory. */
 int procfs_read_config(struct prt_header *h, const char *path);
 
-/* A checkpoint of the live host now (pagetypeinfo, buddyinfo, zoneinfo).
- * Its time is the middle of the zoneinfo read: "pages free" is the count
- * replay compares, and under load the state moves by tens of thousands of
- * pages in the milliseconds pagetypeinfo takes to read (it walks the free
- * lists), so that one is read first. */
+/* A checkpoint of the live host now (pagetypeinfo, buddyinfo, zoneinfo),
+ * with the windows pagetypeinfo and zoneinfo were read in: under load the
+ * state moves by tens of thousands of pages in the milliseconds pagetypeinfo
+ * takes (it walks the free lists), so replay compares each file's counts
+ * with the model over that file's window. Its time is the end of the last
+ * read, so replay has seen every event of both windows when it gets there. */
 int procfs_sample(const struct prt_header *h, struct prt_checkpoint *cp, struct pr_error *err);
 
 #endif

@@ -194,26 +194,38 @@ int procfs_host_settings(struct prt_header *h, struct pr_error *err)
 	return 0;
 }
 
+/* Read path whole, noting when (the trace clock: CLOCK_MONOTONIC). */
+static char *read_timed(const char *path, struct prt_window *when, struct pr_error *err)
+{
+	char *text;
+
+	when->start_ns = pr_now_ns();
+	text = procfs_read(path, NULL, err);
+	when->end_ns = pr_now_ns();
+	return text;
+}
+
 int procfs_sample(const struct prt_header *h, struct prt_checkpoint *cp, struct pr_error *err)
 {
 	struct prt_header copy_names = *h;	/* pagetypeinfo may rewrite names */
-	char *pti = procfs_read("/proc/pagetypeinfo", NULL, err), *bi = NULL, *zi = NULL;
-	uint64_t zi_start = 0;
+	struct prt_window pti_read, zi_read;
+	char *pti = NULL, *bi = NULL, *zi = NULL;
 	int ret = -1;
 
 	copy_names.migratetype_names = NULL;
 	copy_names.nr_migratetypes = 0;
 	memset(cp, 0, sizeof(*cp));
-	if (!pti || !(bi = procfs_read("/proc/buddyinfo", NULL, err)))
+	if (!(pti = read_timed("/proc/pagetypeinfo", &pti_read, err)) ||
+	    !(bi = procfs_read("/proc/buddyinfo", NULL, err)) ||
+	    !(zi = read_timed("/proc/zoneinfo", &zi_read, err)))
 		goto out;
-	zi_start = pr_now_ns();
-	if (!(zi = procfs_read("/proc/zoneinfo", NULL, err)))
-		goto out;
-	cp->ts_ns = zi_start + (pr_now_ns() - zi_start) / 2;
 	if (procfs_parse_pagetypeinfo(pti, "/proc/pagetypeinfo", &copy_names, cp, err) < 0 ||
 	    procfs_parse_buddyinfo(bi, "/proc/buddyinfo", h, cp, err) < 0 ||
 	    procfs_parse_zone_free(zi, h, cp) < 0)
 		goto out;
+	cp->pagetypeinfo_read = pti_read;
+	cp->zoneinfo_read = zi_read;
+	cp->ts_ns = zi_read.end_ns;	/* after every count it holds */
 	ret = 0;
 out:
 	free(copy_names.migratetype_names);

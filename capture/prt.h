@@ -143,9 +143,18 @@ struct prt_free_block {
  * A /proc sample. Counts are indexed [zone][order][migratetype] with the
  * header's zones, orders and migratetypes. Missing data is -1.
  */
+/* When a /proc file was read, trace clock; {0, 0}: not recorded. */
+struct prt_window {
+	uint64_t start_ns, end_ns;
+};
+
 struct prt_checkpoint {
 	uint64_t ts_ns;			/* trace clock, same as events */
 	uint32_t seq;
+	/* Each count was taken at some moment inside its file's read (the
+	 * kernel walks pagetypeinfo's free lists for milliseconds); recorded
+	 * by captures since this field exists, never in a header's sample. */
+	struct prt_window pagetypeinfo_read, zoneinfo_read;
 	uint32_t nr_zones, nr_orders, nr_migratetypes;
 	int64_t *free_blocks;		/* pagetypeinfo: free blocks [z][o][mt] */
 	int64_t *buddyinfo;		/* buddyinfo: free blocks [z][o] */
@@ -258,6 +267,9 @@ const struct prt_header *prt_reader_header(const struct prt_reader *r);
 int prt_reader_next(struct prt_reader *r, struct prt_event *ev, struct pr_error *err);
 /* The sample behind the CHECKPOINT event last returned. */
 const struct prt_checkpoint *prt_reader_checkpoint(const struct prt_reader *r);
+/* Every checkpoint of the file, in the order prt_reader_next() returns them
+ * (replay looks ahead to their read windows); *n gets the count. */
+const struct prt_checkpoint *prt_reader_checkpoints(const struct prt_reader *r, uint32_t *n);
 /* comm of a pid, or NULL. */
 const char *prt_reader_comm(const struct prt_reader *r, uint32_t pid);
 /* Stats per CPU (nr_cpus entries each), or NULL if the file has none. */

@@ -32,6 +32,10 @@ int prt_decode_header(const void *p, size_t n, struct prt_header *h, const char 
 
 void prt_encode_checkpoint(struct prt_buf *b, const struct prt_checkpoint *cp);
 int prt_decode_checkpoint(struct prt_cursor *c, struct prt_checkpoint *cp);
+/* A CHECKPOINT record's optional tail: the read windows (absent in files
+ * written before it, and in the header's sample, whose layout cannot grow). */
+void prt_encode_checkpoint_windows(struct prt_buf *b, const struct prt_checkpoint *cp);
+int prt_decode_checkpoint_windows(struct prt_cursor *c, struct prt_checkpoint *cp);
 
 /*
  * Chunk payload (before compression: see prt_chunk.c for the columns).

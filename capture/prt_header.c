@@ -84,6 +84,44 @@ int prt_decode_checkpoint(struct prt_cursor *c, struct prt_checkpoint *cp)
 	return 0;
 }
 
+static bool window_known(const struct prt_window *w)
+{
+	return w->end_ns != 0;
+}
+
+void prt_encode_checkpoint_windows(struct prt_buf *b, const struct prt_checkpoint *cp)
+{
+	bool have = window_known(&cp->pagetypeinfo_read) || window_known(&cp->zoneinfo_read);
+
+	prt_buf_u8(b, have);
+	if (!have)
+		return;
+	prt_buf_u64(b, cp->pagetypeinfo_read.start_ns);
+	prt_buf_u64(b, cp->pagetypeinfo_read.end_ns);
+	prt_buf_u64(b, cp->zoneinfo_read.start_ns);
+	prt_buf_u64(b, cp->zoneinfo_read.end_ns);
+}
+
+static int decode_window(struct prt_cursor *c, struct prt_window *w)
+{
+	w->start_ns = prt_get_u64(c);
+	w->end_ns = prt_get_u64(c);
+	if (c->bad || w->start_ns > w->end_ns)
+		return -1;
+	return 0;
+}
+
+int prt_decode_checkpoint_windows(struct prt_cursor *c, struct prt_checkpoint *cp)
+{
+	if (c->p == c->end)
+		return 0;		/* written before windows were recorded */
+	if (!prt_get_u8(c))
+		return c->bad ? -1 : 0;
+	if (decode_window(c, &cp->pagetypeinfo_read) < 0 || decode_window(c, &cp->zoneinfo_read) < 0)
+		return -1;
+	return 0;
+}
+
 static uint64_t zone_pageblocks(const struct prt_header *h, const struct prt_zone *z)
 {
 	uint64_t per = 1ULL << h->pageblock_order;

@@ -195,6 +195,10 @@ static int add_checkpoint(struct prt_reader *r, uint32_t len)
 	prt_cursor_init(&c, r->buf, len);
 	if (prt_decode_checkpoint(&c, &cp) < 0)
 		return -1;
+	if (prt_decode_checkpoint_windows(&c, &cp) < 0) {
+		prt_checkpoint_release(&cp);
+		return -1;
+	}
 	if (r->nr_checkpoints == r->cap_checkpoints) {
 		uint32_t cap = r->cap_checkpoints ? r->cap_checkpoints * 2 : 16;
 		struct prt_checkpoint *bigger = realloc(r->checkpoints, cap * sizeof(*bigger));
@@ -538,6 +542,12 @@ const struct prt_header *prt_reader_header(const struct prt_reader *r)
 const struct prt_checkpoint *prt_reader_checkpoint(const struct prt_reader *r)
 {
 	return r->current_checkpoint;
+}
+
+const struct prt_checkpoint *prt_reader_checkpoints(const struct prt_reader *r, uint32_t *n)
+{
+	*n = r->nr_checkpoints;
+	return r->checkpoints;
 }
 
 const char *prt_reader_comm(const struct prt_reader *r, uint32_t pid)

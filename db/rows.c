@@ -70,6 +70,8 @@ static int add_cp_zone(struct db_run *run, int64_t cp_id, const struct an_checkp
 	sqlite3_bind_int(st, 2, (int)z->zone);
 	bind_count(st, 3, z->kernel_free_pages);
 	sqlite3_bind_int64(st, 4, (int64_t)z->model_free_pages);
+	sqlite3_bind_int64(st, 5, (int64_t)z->model_free_min);
+	sqlite3_bind_int64(st, 6, (int64_t)z->model_free_max);
 	if (db_step_done(run->db, st, "adding a checkpoint", err) < 0)
 		return -1;
 	st = run->st[RUN_CP_COUNT];
@@ -81,6 +83,8 @@ static int add_cp_zone(struct db_run *run, int64_t cp_id, const struct an_checkp
 			sqlite3_bind_int(st, 4, mt);
 			bind_count(st, 5, z->kernel_blocks[o][mt]);
 			sqlite3_bind_int64(st, 6, (int64_t)z->model_blocks[o][mt]);
+			sqlite3_bind_int64(st, 7, (int64_t)z->model_blocks_min[o][mt]);
+			sqlite3_bind_int64(st, 8, (int64_t)z->model_blocks_max[o][mt]);
 			if (db_step_done(run->db, st, "adding a checkpoint", err) < 0)
 				return -1;
 		}
@@ -97,7 +101,7 @@ static int add_cp_zone(struct db_run *run, int64_t cp_id, const struct an_checkp
 	return 0;
 }
 
-int db_add_checkpoint(struct db_run *run, uint32_t seq, uint64_t ts_ns, uint64_t event_index,
+int db_add_checkpoint(struct db_run *run, const struct db_checkpoint *cp,
 		      const struct an_checkpoint_zone *zones, uint32_t nr_zones,
 		      struct pr_error *err)
 {
@@ -107,9 +111,11 @@ int db_add_checkpoint(struct db_run *run, uint32_t seq, uint64_t ts_ns, uint64_t
 	if (run->failed)
 		return run_failed(run, err);
 	sqlite3_bind_int64(st, 1, run->run_id);
-	sqlite3_bind_int64(st, 2, seq);
-	sqlite3_bind_int64(st, 3, (int64_t)ts_ns);
-	sqlite3_bind_int64(st, 4, (int64_t)event_index);
+	sqlite3_bind_int64(st, 2, cp->seq);
+	sqlite3_bind_int64(st, 3, (int64_t)cp->ts_ns);
+	sqlite3_bind_int64(st, 4, (int64_t)cp->event_index);
+	bind_count(st, 5, cp->pagetypeinfo_read_ns);
+	bind_count(st, 6, cp->zoneinfo_read_ns);
 	if (db_step_done(run->db, st, "adding a checkpoint", err) < 0)
 		return run_mark_failed(run, err);
 	cp_id = sqlite3_last_insert_rowid(run->db->h);

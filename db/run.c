@@ -22,9 +22,14 @@ static const char *const stmt_sql[RUN_NR_STMTS] = {
 	[RUN_SAMPLE] = "INSERT INTO frag_samples VALUES (NULL,?1,?2,?3,?4,?5,?6,?7,?8,?9,"
 		       "?10,?11,?12,?13,?14,?15,?16,?17,?18)",
 	[RUN_ORDER] = "INSERT INTO frag_orders VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-	[RUN_CP] = "INSERT INTO checkpoints VALUES (NULL,?1,?2,?3,?4)",
-	[RUN_CP_ZONE] = "INSERT INTO checkpoint_zones VALUES (?1,?2,?3,?4)",
-	[RUN_CP_COUNT] = "INSERT INTO checkpoint_counts VALUES (?1,?2,?3,?4,?5,?6)",
+	[RUN_CP] = "INSERT INTO checkpoints (run_id, seq, ts_ns, event_index,"
+		   " pagetypeinfo_read_ns, zoneinfo_read_ns) VALUES (?1,?2,?3,?4,?5,?6)",
+	[RUN_CP_ZONE] = "INSERT INTO checkpoint_zones (checkpoint_id, zone, kernel_free_pages,"
+			" model_free_pages, model_free_min, model_free_max)"
+			" VALUES (?1,?2,?3,?4,?5,?6)",
+	[RUN_CP_COUNT] = "INSERT INTO checkpoint_counts (checkpoint_id, zone, ord, migratetype,"
+			 " kernel_blocks, model_blocks, model_min, model_max)"
+			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
 	[RUN_CP_PB] = "INSERT INTO checkpoint_pageblocks VALUES (?1,?2,?3,?4,?5)",
 	[RUN_AGREE] = "INSERT INTO agreement VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
 };

@@ -156,10 +156,40 @@ static const char schema_v2[] =
 "  JOIN runs r ON r.id = k.run_id"
 "  LEFT JOIN zones z ON z.trace_id = r.trace_id AND z.zone = cz.zone;";
 
+/* Version 3: checkpoints compared over the model's range while each /proc
+ * file was read (captures record the reads' windows). */
+static const char schema_v3[] =
+"ALTER TABLE checkpoints ADD COLUMN pagetypeinfo_read_ns INTEGER;"
+"ALTER TABLE checkpoints ADD COLUMN zoneinfo_read_ns INTEGER;"
+"ALTER TABLE checkpoint_zones ADD COLUMN model_free_min INTEGER;"
+"ALTER TABLE checkpoint_zones ADD COLUMN model_free_max INTEGER;"
+"ALTER TABLE checkpoint_counts ADD COLUMN model_min INTEGER;"
+"ALTER TABLE checkpoint_counts ADD COLUMN model_max INTEGER;"
+"DROP VIEW checkpoint_diff;"
+"DROP VIEW checkpoint_free;"
+"CREATE VIEW checkpoint_diff AS"
+"  SELECT k.run_id, k.seq, k.ts_ns, z.name AS zone, cc.zone AS zone_index, cc.ord,"
+"    mt.name AS migratetype, cc.kernel_blocks, cc.model_blocks,"
+"    cc.model_blocks - cc.kernel_blocks AS diff, cc.model_min, cc.model_max,"
+"    k.pagetypeinfo_read_ns"
+"  FROM checkpoint_counts cc JOIN checkpoints k ON k.id = cc.checkpoint_id"
+"  JOIN runs r ON r.id = k.run_id"
+"  LEFT JOIN zones z ON z.trace_id = r.trace_id AND z.zone = cc.zone"
+"  LEFT JOIN migratetypes mt ON mt.id = cc.migratetype;"
+"CREATE VIEW checkpoint_free AS"
+"  SELECT k.run_id, k.seq, k.ts_ns, k.event_index, z.name AS zone, cz.zone AS zone_index,"
+"    cz.kernel_free_pages, cz.model_free_pages,"
+"    cz.model_free_pages - cz.kernel_free_pages AS diff, cz.model_free_min,"
+"    cz.model_free_max, k.zoneinfo_read_ns"
+"  FROM checkpoint_zones cz JOIN checkpoints k ON k.id = cz.checkpoint_id"
+"  JOIN runs r ON r.id = k.run_id"
+"  LEFT JOIN zones z ON z.trace_id = r.trace_id AND z.zone = cz.zone;";
+
 static const char *const migration_sql[] = {
 	NULL,		/* version 0: an empty file */
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 #define NR_VERSIONS ((int)(sizeof(migration_sql) / sizeof(migration_sql[0])))
 

@@ -278,6 +278,19 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	}
 }
 
+/* An extfrag or checkpoint event to the observer, after the model applied it. */
+static int observe(struct lockstep *ls, const struct prt_reader *r, const struct prt_event *ev,
+		   struct pr_error *err)
+{
+	const struct prt_checkpoint *cp = NULL;
+	const struct an_model_range *ranges = NULL;
+
+	if (ev->type == PRT_EV_CHECKPOINT && (cp = prt_reader_checkpoint(r)))
+		ranges = rp_checkpoint_windows_take(&ls->windows, cp);
+	return ls->obs->event(ls->obs->ctx, ev, cp, ranges, ls->m, ls->t->mt, ls->res->events - 1,
+			      err);
+}
+
 static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_options *opt,
 	       struct pr_error *err)
 {
@@ -293,13 +306,12 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		last_ts = ev.ts_ns;
 		if (opt->progress && (ls->res->events & ((1u << 20) - 1)) == 0)
 			opt->progress(opt->progress_ctx, ls->res->events, prt_reader_event_count(r));
+		rp_checkpoint_windows_before(&ls->windows, ls->m, ev.ts_ns);
 		on_event(ls, &ev);
 		if (ls->observer_failed)
 			return -1;
 		if (obs && obs->event && (ev.type == PRT_EV_EXTFRAG || ev.type == PRT_EV_CHECKPOINT) &&
-		    obs->event(obs->ctx, &ev, ev.type == PRT_EV_CHECKPOINT ? prt_reader_checkpoint(r)
-									   : NULL,
-			       ls->m, ls->t->mt, ls->res->events - 1, err) < 0)
+		    observe(ls, r, &ev, err) < 0)
 			return -1;
 		if (obs && obs->sample && obs->sample_every &&
 		    ls->res->events % obs->sample_every == 0 &&
@@ -339,6 +351,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	struct lockstep ls = { .res = res, .obs = opt->observer, .err = err,
 				 .passed_over = PA_PFN_NONE };
 	const struct prt_header *h;
+	const struct prt_checkpoint *cps;
+	uint32_t nr_cps = 0;
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -379,11 +393,14 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		pa_model_destroy(ls.m);
 		ls.m = NULL;
 	}
-	if (ls.lost_window && ls.pending && ls.draining_for && ls.m)
+	cps = prt_reader_checkpoints(r, &nr_cps);
+	if (ls.lost_window && ls.pending && ls.draining_for && ls.m &&
+	    rp_checkpoint_windows_init(&ls.windows, cps, nr_cps, pa_model_nr_zones(ls.m)) == 0)
 		ret = run(&ls, r, opt, err);
 	else if (ls.m)
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	pa_model_destroy(ls.m);
+	rp_checkpoint_windows_release(&ls.windows);
 	rp_unsettled_release(&ls.unsettled);
 	free(ls.batched);
 	free(ls.pending);

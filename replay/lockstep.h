@@ -12,6 +12,7 @@
 
 #include "allocator/model.h"
 #include "capture/prt.h"
+#include "replay/checkpoint_window.h"
 #include "replay/compaction_capture.h"
 #include "replay/compaction.h"
 #include "replay/kswapd.h"
@@ -44,6 +45,7 @@ struct lockstep {
 	struct rp_kswapd kswapd;		/* when reclaim is active */
 	struct rp_reporting reporting;		/* free page reporting, inferred */
 	struct rp_capture capture;		/* compaction capture, inferred */
+	struct rp_checkpoint_windows windows;	/* the model over checkpoints' reads */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 	uint8_t *batched;	/* per event: a free whose batched event follows */
 	uint64_t nr_batched_bits;

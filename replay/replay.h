@@ -44,6 +44,7 @@ const char *rp_class_desc(enum rp_class c);
 struct prt_header;
 struct prt_event;
 struct prt_checkpoint;
+struct an_model_range;
 
 /* One classified kernel allocation, as an observer sees it. */
 struct rp_allocation {
@@ -65,11 +66,12 @@ struct rp_observer {
 		     uint64_t nr_events, enum pa_profile profile, struct pr_error *err);
 	int (*allocation)(void *ctx, const struct rp_allocation *a, struct pr_error *err);
 	/* mm_page_alloc_extfrag and checkpoint events, after the model has
-	 * applied everything before them; cp is the sample of a checkpoint;
+	 * applied everything before them; cp is the sample of a checkpoint,
+	 * ranges (per model zone, or NULL) the model over its read windows;
 	 * mt_map translates the trace's migratetype numbers to the model's */
 	int (*event)(void *ctx, const struct prt_event *ev, const struct prt_checkpoint *cp,
-		     const struct pa_model *m, const int *mt_map, uint64_t event_index,
-		     struct pr_error *err);
+		     const struct an_model_range *ranges, const struct pa_model *m,
+		     const int *mt_map, uint64_t event_index, struct pr_error *err);
 	/* every sample_every events and once at the end */
 	int (*sample)(void *ctx, const struct pa_model *m, uint64_t event_index, uint64_t ts_ns,
 		      struct pr_error *err);

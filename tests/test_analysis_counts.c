@@ -144,7 +144,7 @@ static void test_checkpoint_zone(void **state)
 	zs.free_blocks[1][PA_MT_MOVABLE] = 5;
 	zs.free_blocks[2][PA_MT_UNMOVABLE] = 1;
 	zs.pageblocks[PA_MT_MOVABLE] = 77;
-	assert_int_equal(an_checkpoint_zone(&cp, 1, mt_map, &zs, 11, &out, &err), 0);
+	assert_int_equal(an_checkpoint_zone(&cp, 1, mt_map, &zs, NULL, 11, &out, &err), 0);
 	assert_int_equal(out.nr_orders, 3);
 	assert_int_equal(out.kernel_free_pages, 222);
 	assert_int_equal(out.model_free_pages, 5 * 2 + 4);
@@ -161,12 +161,12 @@ static void test_checkpoint_zone(void **state)
 
 	cp.buddyinfo = NULL;
 	cp.free_pages = NULL;
-	assert_int_equal(an_checkpoint_zone(&cp, 0, NULL, &zs, 11, &out, &err), 0);
+	assert_int_equal(an_checkpoint_zone(&cp, 0, NULL, &zs, NULL, 11, &out, &err), 0);
 	assert_int_equal(out.kernel_free_pages, -1);
 	assert_int_equal(out.kernel_buddyinfo[0], -1);
 	assert_int_equal(out.kernel_blocks[0][3], 3);	/* identity map */
 
-	assert_int_equal(an_checkpoint_zone(&cp, 2, NULL, &zs, 11, &out, &err), -1);
+	assert_int_equal(an_checkpoint_zone(&cp, 2, NULL, &zs, NULL, 11, &out, &err), -1);
 	assert_string_equal(err.msg, "checkpoint 4: no zone 2 (it has 2)");
 }
 

@@ -196,6 +196,13 @@ static void test_live_sample_time(void **state)
 		fail_msg("%s", err.msg);
 	t1 = pr_now_ns();
 	assert_true(cp.ts_ns > t0 && cp.ts_ns < t1);
+	/* pagetypeinfo, then zoneinfo, each inside the call and in that
+	 * order; the checkpoint stands after both */
+	assert_true(t0 <= cp.pagetypeinfo_read.start_ns);
+	assert_true(cp.pagetypeinfo_read.start_ns < cp.pagetypeinfo_read.end_ns);
+	assert_true(cp.pagetypeinfo_read.end_ns <= cp.zoneinfo_read.start_ns);
+	assert_true(cp.zoneinfo_read.start_ns < cp.zoneinfo_read.end_ns);
+	assert_true(cp.zoneinfo_read.end_ns == cp.ts_ns);
 	assert_non_null(cp.free_pages);
 	assert_non_null(cp.free_blocks);
 	prt_checkpoint_release(&cp);

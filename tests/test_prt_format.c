@@ -87,6 +87,21 @@ static void test_header_round_trip(void **state)
 	prt_header_release(&h);
 }
 
+static void check_windows(const struct prt_checkpoint *cp)
+{
+	uint64_t ts = cp->ts_ns;
+
+	if (cp->seq % 2 == 0) {
+		assert_int_equal(cp->pagetypeinfo_read.end_ns, 0);
+		assert_int_equal(cp->zoneinfo_read.end_ns, 0);
+		return;
+	}
+	assert_int_equal(cp->pagetypeinfo_read.start_ns, ts - 5000);
+	assert_int_equal(cp->pagetypeinfo_read.end_ns, ts - 3000);
+	assert_int_equal(cp->zoneinfo_read.start_ns, ts - 2000);
+	assert_int_equal(cp->zoneinfo_read.end_ns, ts);
+}
+
 static void test_events_round_trip_and_merge(void **state)
 {
 	const char *path = scratch_path("events.prt");
@@ -110,6 +125,7 @@ static void test_events_round_trip_and_merge(void **state)
 			assert_int_equal(ev.arg[0], checkpoints);
 			assert_int_equal(prt_reader_checkpoint(r)->seq, checkpoints);
 			assert_int_equal(prt_reader_checkpoint(r)->buddyinfo[3], 997);
+			check_windows(prt_reader_checkpoint(r));
 			checkpoints++;
 			continue;
 		}
@@ -120,6 +136,26 @@ static void test_events_round_trip_and_merge(void **state)
 	assert_int_equal(got, 0);
 	assert_int_equal(i, n);
 	assert_int_equal(checkpoints, 4);
+	prt_reader_close(r);
+}
+
+/* A file written before checkpoints had read windows reads as having none. */
+static void test_checkpoint_without_windows(void **state)
+{
+	struct prt_reader *r = prt_reader_open(project_path("traces/page-cache.prt"), NULL);
+	const struct prt_checkpoint *cps;
+	uint32_t n = 0;
+
+	(void)state;
+	assert_non_null(r);
+	cps = prt_reader_checkpoints(r, &n);
+	assert_int_equal(n, 4);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_int_equal(cps[i].seq, i + 1);
+		assert_int_equal(cps[i].pagetypeinfo_read.end_ns, 0);
+		assert_int_equal(cps[i].zoneinfo_read.end_ns, 0);
+		assert_non_null(cps[i].free_blocks);
+	}
 	prt_reader_close(r);
 }
 
@@ -451,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_crc32c_check_value),
 		cmocka_unit_test(test_header_round_trip),
 		cmocka_unit_test(test_events_round_trip_and_merge),
+		cmocka_unit_test(test_checkpoint_without_windows),
 		cmocka_unit_test(test_equal_timestamps_merge_by_cpu),
 		cmocka_unit_test(test_writer_rejects_bad_events),
 		cmocka_unit_test(test_killed_writer_leaves_readable_tmp),

@@ -140,6 +140,10 @@ int sample_write(const char *path, uint64_t n, uint64_t cp_every, bool close_it)
 
 			cp.ts_ns = ev.ts_ns;
 			cp.seq = (uint32_t)(i / cp_every);
+			if (cp.seq % 2)	/* odd ones say when their files were read */
+				cp.pagetypeinfo_read = (struct prt_window){ ev.ts_ns - 5000,
+									    ev.ts_ns - 3000 },
+				cp.zoneinfo_read = (struct prt_window){ ev.ts_ns - 2000, ev.ts_ns };
 			if (prt_writer_add_checkpoint(w, &cp, NULL) < 0)
 				return -1;
 		}

@@ -10,7 +10,8 @@
 void sample_header(struct prt_header *h);
 /* Event i of a deterministic stream cycling through every event type. */
 void sample_event(uint64_t i, struct prt_event *ev);
-/* Write n sample events (and a checkpoint every `cp_every`, 0: none) to path.
+/* Write n sample events (and a checkpoint every `cp_every`, 0: none; the odd
+ * ones with read windows ending at their time) to path.
  * With close_it false the process kills itself before closing: call it in a child. */
 int sample_write(const char *path, uint64_t n, uint64_t cp_every, bool close_it);
 
