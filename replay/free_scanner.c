@@ -4,6 +4,8 @@
  * and mm_compaction_fast_isolate_freepages name what was taken only by
  * range and count; the model finds the blocks.
  */
+#include <limits.h>
+
 #include "replay/lockstep.h"
 
 /*
@@ -140,23 +142,33 @@ static bool fit_search(struct lockstep *ls, int zone, const struct rp_compaction
 
 /* When no try takes the kernel's count, the model's lists differ from the
  * kernel's near the scanner: the block is looked for in the one order the
- * count names, as a search that found it there would have. */
+ * count names, as a search that found it there would have, walking as far
+ * as each limit allows (or the whole list: the kernel's block was near its
+ * list's tail, the model's copy of that list may have it anywhere); of the
+ * walks that find one, the one whose count comes nearest the kernel's. */
 static bool fit_order(struct lockstep *ls, int zone, uint64_t min_pfn, uint64_t free_pfn,
 		      uint64_t taken, struct pa_fast_search *s)
 {
+	static const unsigned limits[] = { 16, UINT_MAX };
 	uint64_t pb = 1ULL << ls->t->topo.pageblock_order;
 	unsigned order = 0;
-
 	while ((1ULL << order) < taken)
 		order++;
 	if (!taken || (1ULL << order) != taken)
 		return false;
-	*s = (struct pa_fast_search){
-		.cc_order = order + 1, .search_order = order, .limit = 16, .min_pfn = min_pfn,
-		.low_pfn = (free_pfn - (free_pfn - min_pfn) / 2) & ~(pb - 1),
-	};
-	pa_fast_search_try(ls->m, zone, s);
-	return s->pfn != PA_PFN_NONE && s->order == order;
+	for (unsigned i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		struct pa_fast_search t = {
+			.cc_order = order + 1, .search_order = order, .limit = limits[i],
+			.min_pfn = min_pfn, .low_pfn = (free_pfn - (free_pfn - min_pfn) / 2) & ~(pb - 1),
+		};
+
+		pa_fast_search_try(ls->m, zone, &t);
+		if (t.pfn == PA_PFN_NONE || t.order != order)
+			continue;
+		*s = t;
+		return true;
+	}
+	return false;
 }
 
 static bool settled(void *ctx, uint64_t pfn)

@@ -340,6 +340,37 @@ static void test_fast_search_limit_from_counts(void **state)
 }
 
 /*
+ * When no try reproduces the counts, the kernel's list order near the tail
+ * differs from the model's; the block is still one of the order the count
+ * names, looked for along the whole list. 250 order-2 blocks below min_pfn
+ * toward the tail, one above low_pfn at the head; the event's count of
+ * pfns looked at matches no walk of the model's, and 4 pages were taken:
+ * the model isolates the block at the head (a walk of 16 finds nothing).
+ */
+static void test_fast_search_block_anywhere_on_its_list(void **state)
+{
+	struct prt_free_block fb[251];
+	const uint64_t fast[5] = { ZONE_START + 0x800, ZONE_START + 0x1000, 999, 4, 1 };
+	const char *path = scratch_path("fastany.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	fb[0] = (struct prt_free_block){ ZONE_START + 0xc00, 2, 1 };	/* the head */
+	for (unsigned i = 1; i < 251; i++)
+		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1 };
+	w = begin_trace(path, &h, fb, 251);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
+	add(w, PRT_EV_ALLOC, ZONE_START + 8, 2, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.fast_search_fit, 0);
+	assert_int_equal(r.isolated_pages, 4);
+	assert_int_equal(r.isolate_mismatch, 0);
+}
+
+/*
  * Async compaction's slow free scanner probes every stride-th pfn: with a
  * stride of 32 it takes the order-5 block at +32 and never looks at the
  * order-0 block at +1. The event says 32 pages were taken, 47 pfns looked
@@ -1077,6 +1108,7 @@ int main(void)
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_fast_search_rotates_only_its_block_list),
 		cmocka_unit_test(test_fast_search_limit_from_counts),
+		cmocka_unit_test(test_fast_search_block_anywhere_on_its_list),
 		cmocka_unit_test(test_fast_search_rotates_known_walked_lists),
 		cmocka_unit_test(test_slow_free_scanner_stride),
 		cmocka_unit_test(test_page_reporting_holds_blocks),
