@@ -90,6 +90,35 @@ static void print_pcp(const struct prt_header *h)
 	}
 }
 
+/* How long the capture took to read each checkpoint's pagetypeinfo and
+ * zoneinfo: the windows replay compares their counts over. */
+static void print_checkpoint_reads(const struct prt_reader *r)
+{
+	uint32_t n, timed = 0;
+	const struct prt_checkpoint *cp = prt_reader_checkpoints(r, &n);
+	uint64_t lo[2] = { UINT64_MAX, UINT64_MAX }, hi[2] = { 0, 0 };
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct prt_window *w[2] = { &cp[i].pagetypeinfo_read, &cp[i].zoneinfo_read };
+
+		if (!w[0]->end_ns && !w[1]->end_ns)
+			continue;
+		timed++;
+		for (int f = 0; f < 2; f++) {
+			uint64_t d = w[f]->end_ns - w[f]->start_ns;
+
+			lo[f] = d < lo[f] ? d : lo[f];
+			hi[f] = d > hi[f] ? d : hi[f];
+		}
+	}
+	if (!timed) {
+		printf("checkpoint reads not recorded (compared at each checkpoint's time)\n");
+		return;
+	}
+	printf("checkpoint reads %u timed: pagetypeinfo %.3f-%.3f ms, zoneinfo %.3f-%.3f ms\n",
+	       timed, lo[0] / 1e6, hi[0] / 1e6, lo[1] / 1e6, hi[1] / 1e6);
+}
+
 static void print_text(const struct prt_reader *r, const struct tally *t)
 {
 	const struct prt_header *h = prt_reader_header(r);
@@ -136,6 +165,7 @@ static void print_text(const struct prt_reader *r, const struct tally *t)
 	for (int ty = 1; ty < PRT_EV_NTYPES; ty++)
 		if (t->per_type[ty])
 			printf("  %-36s %12llu\n", prt_event_name(ty), (unsigned long long)t->per_type[ty]);
+	print_checkpoint_reads(r);
 	printf("allocation failures %llu\n", (unsigned long long)t->failures);
 	printf("lost events      %llu in %llu records\n", (unsigned long long)t->lost_events,
 	       (unsigned long long)t->lost_records);

@@ -237,6 +237,17 @@ static void test_replay_into_database(void **state)
 	expect_csv(db, "select count(*), sum(abs(diff) * 1000 > 9 * kernel_free_pages), "
 		   "sum(diff = 0) from checkpoint_free where run_id = 4 and kernel_free_pages > 0",
 		   "93,0,62", "page-cache-noreport checkpoints");
+	/* a capture with read windows: every count compared over its file's
+	 * read (31 checkpoints, each timed); within 0.1% at all 93 zone rows,
+	 * 63 exact, and 55 per-list counts moved while pagetypeinfo was read */
+	replay_into(db, "traces/page-cache-timed.prt");
+	expect_csv(db, "select count(*), sum(abs(diff) * 1000 > kernel_free_pages), "
+		   "sum(diff = 0), sum(zoneinfo_read_ns > 0) from checkpoint_free "
+		   "where run_id = 5 and kernel_free_pages > 0",
+		   "93,0,63,93", "page-cache-timed checkpoints");
+	expect_csv(db, "select sum(model_min != model_max) from checkpoint_diff "
+		   "where run_id = 5 and kernel_blocks is not null and pagetypeinfo_read_ns > 0",
+		   "55", "page-cache-timed lists that moved during a read");
 }
 
 int main(void)
