@@ -121,6 +121,26 @@ static uint64_t allocs_by(const char *path, const char *comm)
 	return n;
 }
 
+/* Every checkpoint says when its files were read: pagetypeinfo, then
+ * zoneinfo, the checkpoint's time the end of the last. How many. */
+static uint32_t timed_checkpoints(const char *path)
+{
+	struct prt_reader *r = prt_reader_open(path, NULL);
+	const struct prt_checkpoint *cp;
+	uint32_t n;
+
+	assert_non_null(r);
+	cp = prt_reader_checkpoints(r, &n);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_true(cp[i].pagetypeinfo_read.start_ns < cp[i].pagetypeinfo_read.end_ns);
+		assert_true(cp[i].pagetypeinfo_read.end_ns <= cp[i].zoneinfo_read.start_ns);
+		assert_true(cp[i].zoneinfo_read.start_ns < cp[i].zoneinfo_read.end_ns);
+		assert_true(cp[i].ts_ns == cp[i].zoneinfo_read.end_ns);
+	}
+	prt_reader_close(r);
+	return n;
+}
+
 static void test_capture_workload(void **state)
 {
 	const char *out = scratch_path("live.prt");
@@ -139,6 +159,7 @@ static void test_capture_workload(void **state)
 	assert_true(check_trace(out) >= 16384);
 	/* head exits before the capture ends: its name was taken while alive */
 	assert_true(allocs_by(out, "head") >= 16384);
+	assert_true(timed_checkpoints(out) >= 1);	/* the one after the free-map scan */
 	assert_int_equal(leftover_instances(), 0);
 	run_result_free(&r);
 }
@@ -347,6 +368,15 @@ static void test_info_cli(void **state)
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "pagereplay: error: cannot open '/nonexistent.prt': "
 				   "No such file or directory\n");
+	run_result_free(&r);
+	/* checkpoints' read times: recorded since session 5, not before */
+	r = run_pagereplay("info", project_path("traces/page-cache-timed.prt"), NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "checkpoint reads 31 timed: pagetypeinfo 3.371-8.759 ms, "
+				      "zoneinfo 0.030-2.001 ms\n"));
+	run_result_free(&r);
+	r = run_pagereplay("info", project_path("traces/mixed.prt"), NULL);
+	assert_non_null(strstr(r.out, "checkpoint reads not recorded"));
 	run_result_free(&r);
 	r = run_pagereplay("info", "--json", project_path("traces/mixed.prt"), NULL);
 	assert_int_equal(r.status, 0);
