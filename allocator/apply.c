@@ -99,7 +99,8 @@ void post_alloc(struct pa_model *m, struct pa_zone *z, unsigned order, unsigned 
 	if (m->p->fair_zones)
 		z->alloc_batch -= (int64_t)1 << order;
 	if (m->p->pcp_autotune && !(z->flags & ZF_BELOW_HIGH) &&
-	    !zone_watermark_fast(m, z, 0, wmark(z, AF_WMARK_HIGH), (int)z->d.type, 0, PA_NO_CPU))
+	    !zone_watermark_fast(m, z, 0, wmark(z, AF_WMARK_HIGH), (int)z->d.type, 0, PA_NO_CPU,
+				NULL))
 		z->flags |= ZF_BELOW_HIGH;
 }
 

@@ -113,6 +113,18 @@ void pa_model_mark_unknown(struct pa_model *m, uint64_t pfn, unsigned order);
 
 /* ---- Asking and applying ---- */
 
+/*
+ * Buddy-list changes a request's watermark check did not see, in one zone
+ * (replay: another cpu's events traced between this cpu's previous event
+ * and this one may have come after the check): pages, and free blocks per
+ * order, to count back in (taken since: > 0) or out (made since: < 0).
+ */
+struct pa_wmark_adjust {
+	int zone;
+	int64_t pages;
+	int64_t blocks[PA_MAX_ORDERS];
+};
+
 struct pa_request {
 	uint32_t cpu;
 	int node;		/* preferred node, -1: the node of cpu */
@@ -120,6 +132,7 @@ struct pa_request {
 	unsigned order;
 	bool dhugetlb_task;	/* openEuler: the task's cgroup has a dynamic hugetlb
 				 * pool (no tracepoint says; see docs/model.md) */
+	const struct pa_wmark_adjust *wmark_adjust;	/* NULL: none */
 };
 
 enum pa_path {

@@ -233,7 +233,7 @@ static void drain_done(struct pa_model *m, struct pa_zone *z)
 	int64_t high = z->raw_wmark[2] + z->boost;
 
 	if ((z->flags & ZF_BELOW_HIGH) &&
-	    zone_watermark_ok(m, z, 0, high, PA_ZONE_MOVABLE, 0, PA_NO_CPU))
+	    zone_watermark_ok(m, z, 0, high, PA_ZONE_MOVABLE, 0, PA_NO_CPU, NULL))
 		z->flags &= ~ZF_BELOW_HIGH;
 }
 

@@ -133,10 +133,11 @@ retry:
 		}
 		if (m->p->wm == WM_K44)
 			ok = zone_watermark_ok(m, z, c->r->order, wmark(z, af),
-					       (int)m->zones[pref_zone].d.type, af, c->r->cpu);
+					       (int)m->zones[pref_zone].d.type, af, c->r->cpu,
+					       c->r->wmark_adjust);
 		else
 			ok = zone_watermark_fast(m, z, c->r->order, wmark(z, af), hz, af,
-						 c->r->cpu);
+						 c->r->cpu, c->r->wmark_adjust);
 		if (!ok && !(af & AF_NO_WATERMARKS))
 			continue;
 		if (rmqueue_pick(m, z, c, af, pk)) {

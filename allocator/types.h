@@ -293,10 +293,13 @@ void drain_run(struct pa_model *m, struct pa_zone *z, uint32_t cpu);
 int64_t wmark(const struct pa_zone *z, unsigned af);
 /* cpu: whose refill in progress the check counts as still free (PA_NO_CPU: none) */
 #define PA_NO_CPU UINT32_MAX
+/* adj: changes the check did not see (NULL: none; another zone's: ignored) */
 bool zone_watermark_ok(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-		       int64_t mark, int hz, unsigned af, uint32_t cpu);
+		       int64_t mark, int hz, unsigned af, uint32_t cpu,
+		       const struct pa_wmark_adjust *adj);
 bool zone_watermark_fast(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			 int64_t mark, int hz, unsigned af, uint32_t cpu);
+			 int64_t mark, int hz, unsigned af, uint32_t cpu,
+			 const struct pa_wmark_adjust *adj);
 bool boost_watermark(const struct pa_model *m, struct pa_zone *z);
 
 /* gfp.c */

@@ -87,10 +87,42 @@ static int64_t refill_credit(const struct pa_model *m, const struct pa_zone *z, 
 	return b ? (int64_t)b->pages : 0;
 }
 
-static bool wm_ok(const struct pa_model *m, const struct pa_zone *z, unsigned order, int64_t mark,
-		  int hz, unsigned af, uint32_t cpu)
+static const struct pa_wmark_adjust *adjust_of(const struct pa_zone *z,
+					       const struct pa_wmark_adjust *adj)
 {
-	int64_t free = z->free_pages + refill_credit(m, z, cpu) - unusable_free(m, z, order, af);
+	return adj && adj->zone == z->idx ? adj : NULL;
+}
+
+static int64_t adjusted_pages(const struct pa_wmark_adjust *adj)
+{
+	return adj ? adj->pages : 0;
+}
+
+/* A free block of order o (not highatomic or CMA) at the check? */
+static bool block_at(const struct pa_model *m, const struct pa_zone *z, unsigned o, unsigned af,
+		     const struct pa_wmark_adjust *adj)
+{
+	int64_t extra = adj ? adj->blocks[o] : 0;
+
+	if (extra > 0)
+		return true;	/* taken since by another cpu's refill */
+	if (!z->nr_free[o] || (int64_t)z->nr_free[o] + extra <= 0)
+		return false;
+	if (m->p->wm == WM_K44 && (af & AF_HARDER))
+		return true;
+	for (int mt = 0; mt < PA_PCPTYPES; mt++)
+		if (z->free[o][mt].nr)
+			return true;
+	if ((af & AF_CMA) && z->free[o][PA_MT_CMA].nr)
+		return true;
+	return highatomic_usable(m, af) && z->free[o][PA_MT_HIGHATOMIC].nr;
+}
+
+static bool wm_ok(const struct pa_model *m, const struct pa_zone *z, unsigned order, int64_t mark,
+		  int hz, unsigned af, uint32_t cpu, const struct pa_wmark_adjust *adj)
+{
+	int64_t free = z->free_pages + refill_credit(m, z, cpu) + adjusted_pages(adj) -
+		       unusable_free(m, z, order, af);
 	int64_t min = reserve_discount(m, mark, af);
 
 	if (free <= min + (int64_t)z->d.lowmem_reserve[hz])
@@ -99,26 +131,17 @@ static bool wm_ok(const struct pa_model *m, const struct pa_zone *z, unsigned or
 		return true;
 	if (refill_credit(m, z, cpu) && refill_of(m, z, cpu)->order >= order)
 		return true;	/* the refill's first block was free at that order */
-	for (unsigned o = order; o < m->nr_orders; o++) {
-		if (!z->nr_free[o])
-			continue;
-		if (m->p->wm == WM_K44 && (af & AF_HARDER))
+	for (unsigned o = order; o < m->nr_orders; o++)
+		if (block_at(m, z, o, af, adj))
 			return true;
-		for (int mt = 0; mt < PA_PCPTYPES; mt++)
-			if (z->free[o][mt].nr)
-				return true;
-		if ((af & AF_CMA) && z->free[o][PA_MT_CMA].nr)
-			return true;
-		if (highatomic_usable(m, af) && z->free[o][PA_MT_HIGHATOMIC].nr)
-			return true;
-	}
 	return false;
 }
 
 bool zone_watermark_ok(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-		       int64_t mark, int hz, unsigned af, uint32_t cpu)
+		       int64_t mark, int hz, unsigned af, uint32_t cpu,
+		       const struct pa_wmark_adjust *adj)
 {
-	return wm_ok(m, z, order, mark, hz, af, cpu);
+	return wm_ok(m, z, order, mark, hz, af, cpu, adjust_of(z, adj));
 }
 
 /*
@@ -127,12 +150,14 @@ bool zone_watermark_ok(const struct pa_model *m, const struct pa_zone *z, unsign
  * ignores the boost.
  */
 bool zone_watermark_fast(const struct pa_model *m, const struct pa_zone *z, unsigned order,
-			 int64_t mark, int hz, unsigned af, uint32_t cpu)
+			 int64_t mark, int hz, unsigned af, uint32_t cpu,
+			 const struct pa_wmark_adjust *adj)
 {
+	adj = adjust_of(z, adj);
 	if (m->p->wm == WM_K44)
-		return wm_ok(m, z, order, mark, hz, af, cpu);
+		return wm_ok(m, z, order, mark, hz, af, cpu, adj);
 	if (!order) {
-		int64_t usable = z->free_pages + refill_credit(m, z, cpu);
+		int64_t usable = z->free_pages + refill_credit(m, z, cpu) + adjusted_pages(adj);
 		int64_t reserved = unusable_free(m, z, 0, af);
 
 		if (m->p->wm == WM_K6)
@@ -142,11 +167,11 @@ bool zone_watermark_fast(const struct pa_model *m, const struct pa_zone *z, unsi
 		if (usable > mark + (int64_t)z->d.lowmem_reserve[hz])
 			return true;
 	}
-	if (wm_ok(m, z, order, mark, hz, af, cpu))
+	if (wm_ok(m, z, order, mark, hz, af, cpu, adj))
 		return true;
 	if (!order && (af & (m->p->wm == WM_K6 ? AF_HIGH : AF_HARDER)) && z->boost &&
 	    (af & AF_WMARK_MASK) == AF_WMARK_MIN)
-		return wm_ok(m, z, order, z->raw_wmark[0], hz, af, cpu);
+		return wm_ok(m, z, order, z->raw_wmark[0], hz, af, cpu, adj);
 	return false;
 }
 

@@ -98,7 +98,8 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"corrections\":{\"free_blocks_dropped\":%llu,\"blocks_demoted\":%llu,"
 	       "\"untraced_blocks\":%llu,\"frees_past_locked_pcp\":%llu,"
 	       "\"compaction_frees_dropped\":%llu,\"isolations_found\":%llu,"
-	       "\"isolations_undone\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu,\"captures\":%llu,\"captures_used\":%llu},"
+	       "\"isolations_undone\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu,\"captures\":%llu,\"captures_used\":%llu,"
+	       "\"checks_before_other_cpus\":%llu},"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
@@ -117,7 +118,8 @@ static void print_json(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone,
 	       (unsigned long long)r->fast_searches, (unsigned long long)r->fast_search_fit,
 	       (unsigned long long)r->report_batches, (unsigned long long)r->report_blocks,
-	       (unsigned long long)r->captures, (unsigned long long)r->captures_used);
+	       (unsigned long long)r->captures, (unsigned long long)r->captures_used,
+	       (unsigned long long)r->checks_before_other_cpus);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
@@ -181,6 +183,10 @@ static void print_text(const char *path, const struct rp_result *r)
 		printf("  compaction capture: %llu blocks a compacting task's frees completed went to "
 		       "it, %llu then allocated by it\n",
 		       (unsigned long long)r->captures, (unsigned long long)r->captures_used);
+	if (r->checks_before_other_cpus)
+		printf("  %llu allocation outcomes decided before another cpu's buddy-list change "
+		       "traced just ahead of them\n",
+		       (unsigned long long)r->checks_before_other_cpus);
 }
 
 static void print_first(const struct rp_result *r)

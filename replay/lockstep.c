@@ -73,6 +73,53 @@ static enum rp_class classify(const struct lockstep *ls, const struct pa_predict
 	return RP_other_node;
 }
 
+void ls_note_buddy_merge(struct lockstep *ls, const struct prt_event *ev)
+{
+	unsigned order;
+
+	if (pa_free_block_of(ls->m, ev->pfn, &order) != PA_PFN_NONE && order >= ev->order)
+		rp_buddy_merge(&ls->buddy_changes, ev->ts_ns, ev->cpu, pa_model_zone_of(ls->m, ev->pfn),
+			       ev->order, order);
+}
+
+/* A refill or buddy allocation is about to cut the block holding pfn. */
+static void note_buddy_split(struct lockstep *ls, const struct prt_event *ev)
+{
+	unsigned order;
+
+	if (ev->pfn != PRT_PFN_NONE && pa_free_block_of(ls->m, ev->pfn, &order) != PA_PFN_NONE &&
+	    order >= ev->order)
+		rp_buddy_split(&ls->buddy_changes, ev->ts_ns, ev->cpu, pa_model_zone_of(ls->m, ev->pfn),
+			       ev->order, order);
+}
+
+/*
+ * The model's outcome differs from the kernel's, and other cpus changed the
+ * buddy lists since this cpu's previous event: the kernel's watermark check
+ * may have come before those changes (replay/buddy_changes.h). If checking
+ * without them gives the kernel's outcome, that is the prediction.
+ */
+static void check_before_other_cpus(struct lockstep *ls, const struct prt_event *ev,
+				    struct pa_request *req, struct pa_prediction *p)
+{
+	bool kernel_ok = ev->pfn != PRT_PFN_NONE;
+	int zone = kernel_ok ? pa_model_zone_of(ls->m, ev->pfn) : p->zone;
+	struct pa_wmark_adjust adj;
+	struct pa_prediction again;
+
+	if (kernel_ok == p->success || zone < 0 ||
+	    !rp_buddy_unseen(&ls->buddy_changes, ev->cpu, ev->ts_ns,
+			     kernel_ok ? RP_CHECK_WINDOW_NS : RP_FAILED_CHECK_WINDOW_NS, zone, &adj))
+		return;
+	req->wmark_adjust = &adj;
+	pa_predict(ls->m, req, &again);
+	req->wmark_adjust = NULL;
+	if (again.success != kernel_ok)
+		return;
+	*p = again;
+	ls->res->checks_before_other_cpus++;
+}
+
 static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 {
 	struct pa_request req = { .cpu = ev->cpu, .node = -1,
@@ -98,6 +145,7 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 		untraced = 0;
 	} else {
 		pa_predict(ls->m, &req, &p);
+		check_before_other_cpus(ls, ev, &req, &p);
 		untraced = ls_take_untraced(ls, &req, &p, ev,
 					    rp_translate_mt(ls->t, ev->migratetype));
 	}
@@ -209,6 +257,7 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 		ls_drain_passed_over(ls, ev->pfn);
 	pa_pcp_drain(ls->m, (uint32_t)owner, ev->pfn, ev->order,
 		     rp_translate_mt(ls->t, ev->migratetype));
+	ls_note_buddy_merge(ls, ev);
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 	ls_capture_after_free(ls, ev->pid, ev->pfn);
 }
@@ -252,6 +301,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	case PRT_EV_FREE: ls_on_free(ls, ev); break;
 	case PRT_EV_FREE_BATCHED: ls_on_free_batched(ls, ev); break;
 	case PRT_EV_ZONE_LOCKED:
+		note_buddy_split(ls, ev);
 		if (ev->arg[0] && ev->pfn != PRT_PFN_NONE)
 			on_refill(ls, ev);
 		break;
@@ -308,6 +358,7 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 			opt->progress(opt->progress_ctx, ls->res->events, prt_reader_event_count(r));
 		rp_checkpoint_windows_before(&ls->windows, ls->m, ev.ts_ns);
 		on_event(ls, &ev);
+		rp_buddy_changes_event_done(&ls->buddy_changes, ev.cpu, ev.ts_ns);
 		if (ls->observer_failed)
 			return -1;
 		if (obs && obs->event && (ev.type == PRT_EV_EXTFRAG || ev.type == PRT_EV_CHECKPOINT) &&
@@ -395,12 +446,14 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	}
 	cps = prt_reader_checkpoints(r, &nr_cps);
 	if (ls.lost_window && ls.pending && ls.draining_for && ls.m &&
-	    rp_checkpoint_windows_init(&ls.windows, cps, nr_cps, pa_model_nr_zones(ls.m)) == 0)
+	    rp_checkpoint_windows_init(&ls.windows, cps, nr_cps, pa_model_nr_zones(ls.m)) == 0 &&
+	    rp_buddy_changes_init(&ls.buddy_changes, h->nr_cpus) == 0)
 		ret = run(&ls, r, opt, err);
 	else if (ls.m)
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	pa_model_destroy(ls.m);
 	rp_checkpoint_windows_release(&ls.windows);
+	rp_buddy_changes_release(&ls.buddy_changes);
 	rp_unsettled_release(&ls.unsettled);
 	free(ls.batched);
 	free(ls.pending);

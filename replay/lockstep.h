@@ -12,6 +12,7 @@
 
 #include "allocator/model.h"
 #include "capture/prt.h"
+#include "replay/buddy_changes.h"
 #include "replay/checkpoint_window.h"
 #include "replay/compaction_capture.h"
 #include "replay/compaction.h"
@@ -46,6 +47,7 @@ struct lockstep {
 	struct rp_reporting reporting;		/* free page reporting, inferred */
 	struct rp_capture capture;		/* compaction capture, inferred */
 	struct rp_checkpoint_windows windows;	/* the model over checkpoints' reads */
+	struct rp_buddy_changes buddy_changes;	/* recent, per cpu, for watermark checks */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 	uint8_t *batched;	/* per event: a free whose batched event follows */
 	uint64_t nr_batched_bits;
@@ -81,6 +83,9 @@ void ls_on_free_batched(struct lockstep *ls, const struct prt_event *ev);
 void ls_flush_held(struct lockstep *ls);
 /* After pid's free or drain reached the model at pfn: a compaction capture? */
 void ls_capture_after_free(struct lockstep *ls, uint32_t pid, uint64_t pfn);
+/* After a free or drain of [pfn, 2^order) reached the model: if it went to
+ * the buddy lists, what it merged into (replay/buddy_changes.h). */
+void ls_note_buddy_merge(struct lockstep *ls, const struct prt_event *ev);
 /* A free reaching the model (pcp or buddy, as the model decides). */
 void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order);
 

@@ -40,6 +40,7 @@ static void free_now(struct lockstep *ls, const struct prt_event *ev, uint64_t s
 		return;
 	rp_compaction_note(&ls->compaction, ev->pid, seq);
 	ls_apply_free(ls, ev->cpu, ev->pfn, ev->order);
+	ls_note_buddy_merge(ls, ev);
 	ls_capture_after_free(ls, ev->pid, ev->pfn);
 }
 

@@ -144,6 +144,8 @@ struct rp_result {
 	uint64_t fast_searches, fast_search_fit;	/* fast free scanner events; reproduced */
 	uint64_t report_batches, report_blocks;	/* free page reporting holds inferred */
 	uint64_t captures, captures_used;	/* compaction captures inferred; confirmed */
+	uint64_t checks_before_other_cpus;	/* outcomes from a watermark check before
+						 * another cpu's change (replay/buddy_changes.h) */
 	uint64_t compaction_frees_dropped;	/* frees that handed a page back to compaction */
 	uint64_t isolations_found;	/* blocks a release showed the kernel had isolated */
 	uint64_t isolations_undone;	/* blocks the model had isolated instead, put back */

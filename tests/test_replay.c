@@ -120,7 +120,8 @@ static void test_cli(void **state)
 		"\"agreement\":{\"exact_pfn\":", "\"same_zone\":", "\"outcome\":", "\"pcp\":",
 		"\"exact_pfn_known\":", "\"known_share\":", "\"fallback\":null",
 		"\"corrections\":{\"free_blocks_dropped\":", "\"frees_past_locked_pcp\":",
-		"\"isolations_undone\":", "\"classes\":{\"exact_pfn\":", NULL };
+		"\"isolations_undone\":", "\"checks_before_other_cpus\":",
+		"\"classes\":{\"exact_pfn\":", NULL };
 	     *k; k++)
 		if (!strstr(r.out, *k))
 			fail_msg("missing %s in %s", *k, r.out);

@@ -970,6 +970,68 @@ static void test_watermark_before_refill_other_cpu_between(void **state)
 	assert_int_equal(r.classes[RP_exact_pfn], 2);
 }
 
+/* An event of this cpu at the next time. */
+static void add_on(struct prt_writer *w, uint32_t cpu, uint8_t type, uint64_t pfn, unsigned order,
+		   uint64_t arg0)
+{
+	struct prt_event ev = { .type = type, .pfn = pfn, .order = (uint8_t)order, .cpu = cpu,
+				.gfp = type == PRT_EV_ALLOC ? MOVABLE_GFP : 0, .migratetype = 1 };
+
+	ev.arg[0] = arg0;
+	add_event(w, ev);
+}
+
+/*
+ * Cpu 0 frees an order-9 block to its pcp list; cpu 1's refill takes the
+ * zone's last order-9 block; cpu 0 allocates its pcp block, traced just
+ * after. Checked after cpu 1's refill, the watermark fails (no free block
+ * of order 9 is left, nor any free page above min); the kernel's check came
+ * before the refill (replay/buddy_changes.h), and the allocation is exact.
+ */
+static void test_check_before_other_cpus_refill(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x600, 9, 1 } };
+	const char *path = scratch_path("wmcross.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	add_on(w, 0, PRT_EV_FREE, ZONE_START, 9, 0);
+	add_on(w, 1, PRT_EV_ZONE_LOCKED, ZONE_START + 0x600, 9, 1);
+	add_on(w, 0, PRT_EV_ALLOC, ZONE_START, 9, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.classes[RP_model_failed], 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.checks_before_other_cpus, 1);
+}
+
+/*
+ * A failure is traced at the end of the slow path: cpu 1's drain made the
+ * zone's only order-9 block after cpu 0's checks, traced before its
+ * failure. Without the drain the model fails too.
+ */
+static void test_check_before_other_cpus_drain(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 4, 1 } };
+	const char *path = scratch_path("wmcross2.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	add_on(w, 0, PRT_EV_FREE, ZONE_START + 0x800, 0, 0);
+	add_on(w, 1, PRT_EV_FREE, ZONE_START + 0x600, 9, 0);
+	add_on(w, 1, PRT_EV_PCPU_DRAIN, ZONE_START + 0x600, 9, 0);
+	add_on(w, 0, PRT_EV_ALLOC, PRT_PFN_NONE, 9, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.classes[RP_kernel_failed], 0);
+	assert_int_equal(r.classes[RP_both_failed], 1);
+	assert_int_equal(r.checks_before_other_cpus, 1);
+}
+
 /*
  * A refill takes 0x100000 out of the order-10 block: the remainders
  * 0x100001 (order 0), 0x100002 (1), ... 0x100200 (9) go to the lists.
@@ -1129,6 +1191,8 @@ int main(void)
 		cmocka_unit_test(test_lost_event_window),
 		cmocka_unit_test(test_watermark_before_refill),
 		cmocka_unit_test(test_watermark_before_refill_other_cpu_between),
+		cmocka_unit_test(test_check_before_other_cpus_refill),
+		cmocka_unit_test(test_check_before_other_cpus_drain),
 		cmocka_unit_test(test_settled_blocks_proved_not_free),
 		cmocka_unit_test(test_refill_inside_a_model_block_proves_nothing),
 		cmocka_unit_test(test_zone_node_and_failure_classes),
