@@ -447,13 +447,15 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	cps = prt_reader_checkpoints(r, &nr_cps);
 	if (ls.lost_window && ls.pending && ls.draining_for && ls.m &&
 	    rp_checkpoint_windows_init(&ls.windows, cps, nr_cps, pa_model_nr_zones(ls.m)) == 0 &&
-	    rp_buddy_changes_init(&ls.buddy_changes, h->nr_cpus) == 0)
+	    rp_buddy_changes_init(&ls.buddy_changes, h->nr_cpus) == 0 &&
+	    rp_start_counts_init(&ls.start_counts, &t, h, ls.m) == 0)
 		ret = run(&ls, r, opt, err);
 	else if (ls.m)
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	pa_model_destroy(ls.m);
 	rp_checkpoint_windows_release(&ls.windows);
 	rp_buddy_changes_release(&ls.buddy_changes);
+	rp_start_counts_release(&ls.start_counts);
 	rp_unsettled_release(&ls.unsettled);
 	free(ls.batched);
 	free(ls.pending);

@@ -19,6 +19,7 @@
 #include "replay/kswapd.h"
 #include "replay/replay.h"
 #include "replay/reporting.h"
+#include "replay/start_counts.h"
 #include "replay/translate.h"
 #include "replay/unsettled.h"
 
@@ -48,6 +49,7 @@ struct lockstep {
 	struct rp_capture capture;		/* compaction capture, inferred */
 	struct rp_checkpoint_windows windows;	/* the model over checkpoints' reads */
 	struct rp_buddy_changes buddy_changes;	/* recent, per cpu, for watermark checks */
+	struct rp_start_counts start_counts;	/* free-map lists exact at capture start */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 	uint8_t *batched;	/* per event: a free whose batched event follows */
 	uint64_t nr_batched_bits;

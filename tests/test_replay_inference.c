@@ -168,6 +168,34 @@ static void test_pageblock_type_ruled_out(void **state)
 }
 
 /*
+ * The same, but the free map's movable order-0 count (1) is what the
+ * kernel's pagetypeinfo said at capture start, and the page is the only
+ * free block of its pageblock: nothing says the type is wrong, the count
+ * says it was right; the page is not free in the kernel (something no event
+ * shows took it). It goes; its pageblock keeps its type.
+ */
+static void test_lone_block_with_exact_start_count_dropped(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1 } };
+	const char *path = scratch_path("retype2.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	h.initial.free_blocks[(0 * 11 + 0) * 5 + 1] = 1;	/* zone 0, order 0, movable */
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_FREE, ZONE_START + 0x400, 4, 0);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x400, 0, 1);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.refills_agree, 1);
+	assert_int_equal(r.pageblocks_retyped, 0);
+	assert_int_equal(r.free_blocks_dropped, 1);
+}
+
+/*
  * Every pageblock unmovable, one free order-10 block: a movable order-0
  * refill must fall back to it, claiming the whole block (it spans its
  * pageblocks), as mm_page_alloc_extfrag reports. A report that says the
@@ -1166,6 +1194,7 @@ int main(void)
 		cmocka_unit_test(test_initial_list_order_is_unknown),
 		cmocka_unit_test(test_untraced_bulk_allocation),
 		cmocka_unit_test(test_pageblock_type_ruled_out),
+		cmocka_unit_test(test_lone_block_with_exact_start_count_dropped),
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_fast_search_rotates_only_its_block_list),
