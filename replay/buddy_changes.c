@@ -19,12 +19,6 @@ void rp_buddy_changes_release(struct rp_buddy_changes *c)
 	memset(c, 0, sizeof(*c));
 }
 
-void rp_buddy_changes_event_done(struct rp_buddy_changes *c, uint32_t cpu, uint64_t ts_ns)
-{
-	if (cpu < c->nr_cpus)
-		c->last_ts[cpu] = ts_ns;
-}
-
 static void add(struct rp_buddy_changes *c, struct rp_buddy_change ch)
 {
 	if (ch.from > ch.to || ch.to >= PA_MAX_ORDERS)

@@ -51,7 +51,12 @@ int rp_buddy_changes_init(struct rp_buddy_changes *c, uint32_t nr_cpus);	/* -1: 
 void rp_buddy_changes_release(struct rp_buddy_changes *c);
 
 /* After each event of cpu: the next one's window starts here. */
-void rp_buddy_changes_event_done(struct rp_buddy_changes *c, uint32_t cpu, uint64_t ts_ns);
+static inline void rp_buddy_changes_event_done(struct rp_buddy_changes *c, uint32_t cpu,
+					       uint64_t ts_ns)
+{
+	if (cpu < c->nr_cpus)
+		c->last_ts[cpu] = ts_ns;
+}
 void rp_buddy_split(struct rp_buddy_changes *c, uint64_t ts_ns, uint32_t cpu, int zone,
 		    unsigned chunk_order, unsigned block_order);
 void rp_buddy_merge(struct rp_buddy_changes *c, uint64_t ts_ns, uint32_t cpu, int zone,

@@ -27,6 +27,19 @@ static void reset_ranges(struct rp_checkpoint_windows *w)
 	}
 }
 
+/* Where the next checkpoint's first window starts (never, if it has none). */
+static void note_next(struct rp_checkpoint_windows *w)
+{
+	const struct prt_checkpoint *cp = w->next < w->nr_cps ? &w->cps[w->next] : NULL;
+	uint64_t first = UINT64_MAX;
+
+	if (cp && cp->pagetypeinfo_read.end_ns)
+		first = cp->pagetypeinfo_read.start_ns;
+	if (cp && cp->zoneinfo_read.end_ns && cp->zoneinfo_read.start_ns < first)
+		first = cp->zoneinfo_read.start_ns;
+	w->first_start = first;
+}
+
 int rp_checkpoint_windows_init(struct rp_checkpoint_windows *w, const struct prt_checkpoint *cps,
 			       uint32_t nr_cps, uint32_t nr_model_zones)
 {
@@ -38,6 +51,7 @@ int rp_checkpoint_windows_init(struct rp_checkpoint_windows *w, const struct prt
 	if (!w->range)
 		return -1;
 	reset_ranges(w);
+	note_next(w);
 	return 0;
 }
 
@@ -73,8 +87,8 @@ static void fold_free(struct an_model_range *r, uint64_t now[PA_MAX_ORDERS][PA_N
 		r->free_max = pages;
 }
 
-void rp_checkpoint_windows_before(struct rp_checkpoint_windows *w, const struct pa_model *m,
-				  uint64_t ts_ns)
+void rp_checkpoint_windows_fold(struct rp_checkpoint_windows *w, const struct pa_model *m,
+				uint64_t ts_ns)
 {
 	uint64_t from = w->prev_ts;
 	const struct prt_checkpoint *cp;
@@ -114,5 +128,6 @@ const struct an_model_range *rp_checkpoint_windows_take(struct rp_checkpoint_win
 		return NULL;	/* not one of the reader's */
 	index = (uint32_t)((at - first) / sizeof(*cp));
 	w->next = index + 1;
+	note_next(w);
 	return w->range_for == index + 1 && has_windows(cp) ? w->range : NULL;
 }

@@ -25,6 +25,7 @@ struct rp_checkpoint_windows {
 	uint64_t prev_ts;			/* the last event's time */
 	struct an_model_range *range;		/* [nr_zones] */
 	uint32_t range_for;			/* the checkpoint range is for, + 1 */
+	uint64_t first_start;			/* cps[next]'s earliest window start */
 };
 
 /* 0, or -1 out of memory. A trace without windows costs a compare per event. */
@@ -32,9 +33,19 @@ int rp_checkpoint_windows_init(struct rp_checkpoint_windows *w, const struct prt
 			       uint32_t nr_cps, uint32_t nr_model_zones);
 void rp_checkpoint_windows_release(struct rp_checkpoint_windows *w);
 
-/* Before the model applies an event of time ts. */
-void rp_checkpoint_windows_before(struct rp_checkpoint_windows *w, const struct pa_model *m,
-				  uint64_t ts_ns);
+void rp_checkpoint_windows_fold(struct rp_checkpoint_windows *w, const struct pa_model *m,
+				uint64_t ts_ns);
+
+/* Before the model applies an event of time ts (inline: nearly every event
+ * is before the next window, and this runs for each). */
+static inline void rp_checkpoint_windows_before(struct rp_checkpoint_windows *w,
+						const struct pa_model *m, uint64_t ts_ns)
+{
+	if (ts_ns < w->first_start)
+		w->prev_ts = ts_ns;
+	else
+		rp_checkpoint_windows_fold(w, m, ts_ns);
+}
 
 /* At the checkpoint cp as it is delivered: its ranges per model zone, or
  * NULL where it has no windows; then the next checkpoint's are gathered. */

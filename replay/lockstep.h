@@ -89,6 +89,7 @@ void ls_capture_after_free(struct lockstep *ls, uint32_t pid, uint64_t pfn);
  * the buddy lists, what it merged into (replay/buddy_changes.h). */
 void ls_note_buddy_merge(struct lockstep *ls, const struct prt_event *ev);
 /* A free reaching the model (pcp or buddy, as the model decides). */
-void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order);
+enum pa_free_result ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn,
+				  unsigned order);
 
 #endif

@@ -17,7 +17,7 @@ static bool lists_being_drained(const struct lockstep *ls, uint32_t cpu)
 	return false;
 }
 
-void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order)
+enum pa_free_result ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned order)
 {
 	enum pa_free_result r;
 
@@ -30,6 +30,7 @@ void ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn, unsigned ord
 	if (r == PA_FREE_NOT_ALLOCATED)
 		ls->res->free_desync++;
 	ls_settle_block_of(ls, pfn, order);
+	return r;
 }
 
 /* A free of a page a compaction run holds is held until the run ends
@@ -39,8 +40,8 @@ static void free_now(struct lockstep *ls, const struct prt_event *ev, uint64_t s
 	if (rp_compaction_hold_free(&ls->compaction, ev->pid, ev->cpu, ev->pfn, ev->order, seq))
 		return;
 	rp_compaction_note(&ls->compaction, ev->pid, seq);
-	ls_apply_free(ls, ev->cpu, ev->pfn, ev->order);
-	ls_note_buddy_merge(ls, ev);
+	if (ls_apply_free(ls, ev->cpu, ev->pfn, ev->order) == PA_FREE_TO_BUDDY)
+		ls_note_buddy_merge(ls, ev);
 	ls_capture_after_free(ls, ev->pid, ev->pfn);
 }
 
