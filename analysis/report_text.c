@@ -75,7 +75,10 @@ static const struct section {
 	  "SELECT source, fallbacks, fragmenting, severe, moderate, changed AS"
 	  " changed_owner FROM extfrag WHERE run_id = ?1 ORDER BY source" },
 	{ "model vs kernel free pages at checkpoints",
-	  "SELECT seq, zone, kernel_free_pages AS kernel, model_free_pages AS model, diff"
+	  "SELECT seq, zone, kernel_free_pages AS kernel, model_free_pages AS model, diff,"
+	  " CASE WHEN model_free_min = model_free_max THEN '' ELSE model_free_min || '..' ||"
+	  " model_free_max END AS model_during_read, CASE WHEN zoneinfo_read_ns IS NULL"
+	  " THEN '-' ELSE printf('%.3f', zoneinfo_read_ns / 1e6) END AS read_ms"
 	  " FROM checkpoint_free WHERE run_id = ?1 ORDER BY seq, zone_index LIMIT 40" },
 };
 

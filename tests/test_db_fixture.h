@@ -144,12 +144,12 @@ static inline int fx_write_run(struct pr_db *db, const char *host, const char *m
 		cz.model_blocks[3][PA_MT_MOVABLE] = 9;
 		cz.model_blocks_min[3][PA_MT_MOVABLE] = 9;
 		cz.model_blocks_max[3][PA_MT_MOVABLE] = 12;
-		cz.model_free_min = 5100;
+		cz.model_free_min = 5050;
 		cz.model_free_max = 5100;
 		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
 			cz.kernel_pageblocks[mt] = -1;
 		struct db_checkpoint cp = { .seq = 1, .ts_ns = 2000000, .event_index = 500,
-					    .pagetypeinfo_read_ns = 4000000, .zoneinfo_read_ns = -1 };
+					    .pagetypeinfo_read_ns = 4000000, .zoneinfo_read_ns = 2500000 };
 
 		if (db_add_checkpoint(run, &cp, &cz, 1, err) < 0)
 			goto fail;
