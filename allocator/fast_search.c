@@ -85,6 +85,22 @@ static void rotate_to_head(struct pa_zone *z, struct pa_list *l, uint64_t pfn)
 	l->tail = before;
 }
 
+int pa_free_list_rotate(struct pa_model *m, uint64_t pfn)
+{
+	int zone = pa_model_zone_of(m, pfn);
+	struct pa_zone *z;
+	const struct pa_page *p;
+
+	if (zone < 0)
+		return -1;
+	z = &m->zones[zone];
+	p = zpage(z, pfn);
+	if (pg_state(p) != PG_BUDDY)
+		return -1;
+	rotate_to_head(z, &z->free[pg_order(p)][pg_lmt(p)], pfn);
+	return 0;
+}
+
 static void search(struct pa_model *m, int zone, struct pa_fast_search *s, bool apply)
 {
 	struct pa_zone *z = &m->zones[zone];

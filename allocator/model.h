@@ -317,6 +317,10 @@ int pa_take_free_range(struct pa_model *m, uint64_t pfn, unsigned order);
 /* Move the free buddy block whose head is pfn to the tail of its list. 0,
  * or -1 if pfn heads no free block. */
 int pa_free_block_to_tail(struct pa_model *m, uint64_t pfn);
+/* move_freelist_head: the free block headed by pfn becomes its list's head,
+ * the blocks in front of it following the old tail, in order. 0, or -1 if
+ * pfn heads no free block. */
+int pa_free_list_rotate(struct pa_model *m, uint64_t pfn);
 /* The migratetype of the list the free block headed by pfn is on, or -1. */
 int pa_free_block_mt(const struct pa_model *m, uint64_t pfn);
 

@@ -96,6 +96,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"pcp_refill_known_share\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
 	       "\"fallbacks\":%llu,\"pageblocks_retyped\":%llu,"
 	       "\"corrections\":{\"free_blocks_dropped\":%llu,\"blocks_demoted\":%llu,"
+	       "\"lists_rotated\":%llu,"
 	       "\"untraced_blocks\":%llu,\"frees_past_locked_pcp\":%llu,"
 	       "\"compaction_frees_dropped\":%llu,\"isolations_found\":%llu,"
 	       "\"isolations_undone\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu,\"captures\":%llu,\"captures_used\":%llu,"
@@ -113,6 +114,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       json_frac(fb_pfn, r->extfrag_pfn_agree, r->extfrag),
 	       (unsigned long long)r->extfrag, (unsigned long long)r->pageblocks_retyped,
 	       (unsigned long long)r->free_blocks_dropped, (unsigned long long)r->blocks_demoted,
+	       (unsigned long long)r->lists_rotated,
 	       (unsigned long long)r->untraced_blocks, (unsigned long long)r->frees_past_locked_pcp,
 	       (unsigned long long)r->compaction_frees_dropped,
 	       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone,
@@ -156,9 +158,10 @@ static void print_text(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->remote_drains, (unsigned long long)r->frees,
 	       (unsigned long long)r->free_desync, (unsigned long long)r->pageblocks_retyped);
 	printf("  corrections from what no event shows: %llu blocks let go, %llu passed over "
-	       "(to their list's tail), %llu taken by untraced bulk allocations, %llu frees past a "
-	       "locked pcp list\n", (unsigned long long)r->free_blocks_dropped,
-	       (unsigned long long)r->blocks_demoted, (unsigned long long)r->untraced_blocks,
+	       "(to their list's tail), %llu lists rotated, %llu taken by untraced bulk "
+	       "allocations, %llu frees past a locked pcp list\n",
+	       (unsigned long long)r->free_blocks_dropped, (unsigned long long)r->blocks_demoted,
+	       (unsigned long long)r->lists_rotated, (unsigned long long)r->untraced_blocks,
 	       (unsigned long long)r->frees_past_locked_pcp);
 	if (r->extfrag)
 		printf("  fallbacks (mm_page_alloc_extfrag): %llu; the model fell back the same way "

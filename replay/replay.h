@@ -137,6 +137,7 @@ struct rp_result {
 	uint64_t pageblocks_retyped;	/* initial pageblock types the trace ruled out */
 	uint64_t free_blocks_dropped;	/* blocks the kernel's lists proved not free */
 	uint64_t blocks_demoted;	/* passed over twice: to their list's tail */
+	uint64_t lists_rotated;		/* refills showed a list rotated (replay/untraced.c) */
 	uint64_t untraced_blocks;	/* taken from pcp lists with no mm_page_alloc */
 	uint64_t zone_agree;		/* model's zone = kernel's, or both failed */
 	uint64_t isolated_pages;	/* taken by compaction's free scanner */

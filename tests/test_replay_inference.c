@@ -781,16 +781,17 @@ static void test_release_shows_the_isolated_block(void **state)
 
 /*
  * Four order-3 blocks reach the buddy lists through pcp drains, P last, so
- * P heads the model's list. The kernel's refills take K1, K2, K3 and never
- * P (on its list P was not first). Passed over twice, P goes to the tail,
- * and the third refill is the model's choice.
+ * the model's list runs P, K1, K2, K3. The kernel's refills take K1, K2, K3
+ * and never P: its list was the model's rotated to start at K1 (what
+ * compaction's fast search does to the lists it walks). Rotated there, the
+ * second and third refills are the model's choice.
  */
-static void test_block_passed_over_twice(void **state)
+static void test_list_rotated_at_the_kernels_block(void **state)
 {
 	const uint64_t k3 = ZONE_START + 0x40, k2 = ZONE_START + 0x80, k1 = ZONE_START + 0xc0;
 	const uint64_t p = ZONE_START + 0x100;
 	const uint64_t order_drained[] = { k3, k2, k1, p };
-	const char *path = scratch_path("passed.prt");
+	const char *path = scratch_path("rotated.prt");
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result r;
@@ -806,6 +807,37 @@ static void test_block_passed_over_twice(void **state)
 	add(w, PRT_EV_ZONE_LOCKED, k3, 3, 1);
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.refills, 3);
+	assert_int_equal(r.lists_rotated, 1);
+	assert_int_equal(r.blocks_demoted, 0);
+	assert_int_equal(r.refills_agree, 2);
+}
+
+/*
+ * The same, but K1..K3 are free at capture start (seeded K3 first, so the
+ * model would take K3 before the others): their place on the kernel's list
+ * is a guess, so nothing says the list was rotated. P, passed over twice in
+ * a row, goes to the tail, and the third refill is the model's choice.
+ */
+static void test_block_passed_over_twice(void **state)
+{
+	const uint64_t k3 = ZONE_START + 0x40, k2 = ZONE_START + 0x80, k1 = ZONE_START + 0xc0;
+	const uint64_t p = ZONE_START + 0x100;
+	const struct prt_free_block fb[] = { { k3, 3, 1 }, { k2, 3, 1 }, { k1, 3, 1 } };
+	const char *path = scratch_path("passed.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 3);
+	add(w, PRT_EV_FREE, p, 3, 0);
+	add(w, PRT_EV_PCPU_DRAIN, p, 3, 0);
+	add(w, PRT_EV_ZONE_LOCKED, k1, 3, 1);
+	add(w, PRT_EV_ZONE_LOCKED, k2, 3, 1);
+	add(w, PRT_EV_ZONE_LOCKED, k3, 3, 1);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.refills, 3);
+	assert_int_equal(r.lists_rotated, 0);
 	assert_int_equal(r.blocks_demoted, 1);
 	assert_int_equal(r.refills_agree, 1);
 }
@@ -1214,6 +1246,7 @@ int main(void)
 		cmocka_unit_test(test_frees_back_to_compaction),
 		cmocka_unit_test(test_release_shows_the_isolated_block),
 		cmocka_unit_test(test_trace_ends_inside_a_compaction_run),
+		cmocka_unit_test(test_list_rotated_at_the_kernels_block),
 		cmocka_unit_test(test_block_passed_over_twice),
 		cmocka_unit_test(test_batched_free_reaches_pcp_at_commit),
 		cmocka_unit_test(test_free_while_lists_drained_goes_to_buddy),
