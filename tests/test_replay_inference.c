@@ -813,6 +813,38 @@ static void test_list_rotated_at_the_kernels_block(void **state)
 }
 
 /*
+ * The model's head P is a block free at capture start; K1 and K2, freed
+ * during the trace, went to the tail of the same list (buddy_merge_likely:
+ * the order-4 buddy of each one's pair is free). The kernel takes K1, K2,
+ * then P: its list was the model's rotated at K1, which the refill of K1
+ * shows whatever P is. Rotated, K2 and P are the model's choices.
+ */
+static void test_list_rotated_past_an_initial_head(void **state)
+{
+	const uint64_t p = ZONE_START + 0x100, k1 = ZONE_START + 0x40, k2 = ZONE_START + 0x80;
+	const struct prt_free_block fb[] = { { p, 3, 1 }, { ZONE_START + 0x50, 4, 1 },
+					     { ZONE_START + 0x90, 4, 1 } };
+	const char *path = scratch_path("rotated2.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 3);
+	add(w, PRT_EV_FREE, k1, 3, 0);
+	add(w, PRT_EV_PCPU_DRAIN, k1, 3, 0);
+	add(w, PRT_EV_FREE, k2, 3, 0);
+	add(w, PRT_EV_PCPU_DRAIN, k2, 3, 0);
+	add(w, PRT_EV_ZONE_LOCKED, k1, 3, 1);
+	add(w, PRT_EV_ZONE_LOCKED, k2, 3, 1);
+	add(w, PRT_EV_ZONE_LOCKED, p, 3, 1);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.refills, 3);
+	assert_int_equal(r.lists_rotated, 1);
+	assert_int_equal(r.refills_agree, 2);
+}
+
+/*
  * The same, but K1..K3 are free at capture start (seeded K3 first, so the
  * model would take K3 before the others): their place on the kernel's list
  * is a guess, so nothing says the list was rotated. P, passed over twice in
@@ -1247,6 +1279,7 @@ int main(void)
 		cmocka_unit_test(test_release_shows_the_isolated_block),
 		cmocka_unit_test(test_trace_ends_inside_a_compaction_run),
 		cmocka_unit_test(test_list_rotated_at_the_kernels_block),
+		cmocka_unit_test(test_list_rotated_past_an_initial_head),
 		cmocka_unit_test(test_block_passed_over_twice),
 		cmocka_unit_test(test_batched_free_reaches_pcp_at_commit),
 		cmocka_unit_test(test_free_while_lists_drained_goes_to_buddy),
