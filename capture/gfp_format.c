@@ -164,12 +164,15 @@ size_t prt_gfp_format(uint64_t gfp, const struct prt_flag *flags, uint32_t nr,
 	return used;
 }
 
+/* The flag whose name is exactly name[0, len): the text may hold NUL bytes
+ * (a damaged trace), so lengths are compared, not terminators. */
 static int lookup_flag(const char *name, size_t len, const struct prt_flag *flags,
 		       uint32_t nr, uint64_t *mask)
 {
 	for (uint32_t i = 0; i < nr; i++) {
-		if (flags[i].name[0] == name[0] && strncmp(flags[i].name, name, len) == 0 &&
-		    flags[i].name[len] == '\0') {
+		if (flags[i].name[0] == name[0] &&
+		    strnlen(flags[i].name, sizeof(flags[i].name)) == len &&
+		    memcmp(flags[i].name, name, len) == 0) {
 			*mask = flags[i].mask;
 			return 0;
 		}

@@ -20,5 +20,6 @@ for src in tests/fuzz/fuzz_*.c; do
 	echo "fuzz: $name for ${seconds}s"
 	# -timeout: one input running 10 s is a hang (the default waits 20 min)
 	"build-fuzz/$name" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=build-fuzz/ \
 		"build-fuzz/corpus-$name" $( [ -d "$corpus" ] && echo "$corpus" )
 done

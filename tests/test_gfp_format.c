@@ -118,6 +118,15 @@ static void test_parse_unknown_name(void **state)
 	assert_int_equal(prt_gfp_parse("", 0, flags, nr_flags, &got, NULL, NULL), -1);
 	/* A prefix of a real name is not that name. */
 	assert_int_equal(prt_gfp_parse("GFP_KERN", 8, flags, nr_flags, &got, NULL, NULL), -1);
+	/* Nor is a real name followed by a NUL byte and more (a damaged trace:
+	 * found by the import fuzzer, which read past the flag table) */
+	{
+		char nul[80] = "GFP_KERNEL";
+
+		memset(nul + 11, 'x', sizeof(nul) - 11);
+		assert_int_equal(prt_gfp_parse(nul, sizeof(nul), flags, nr_flags, &got, NULL, NULL),
+				 -1);
+	}
 }
 
 static void test_not_a_format(void **state)
