@@ -337,11 +337,11 @@ int pa_zone_state(const struct pa_model *m, int zone, struct pa_zone_state *out)
 	z = &m->zones[zone];
 	memset(out, 0, sizeof(*out));
 	out->largest_free_order = -1;
+	pa_zone_free_blocks(m, zone, out->free_blocks);
 	for (unsigned o = 0; o < m->nr_orders; o++)
 		for (int t = 0; t < PA_NR_MIGRATETYPES; t++) {
-			out->free_blocks[o][t] = z->free[o][t].nr;
-			out->free_pages += (uint64_t)z->free[o][t].nr << o;
-			if (z->free[o][t].nr)
+			out->free_pages += out->free_blocks[o][t] << o;
+			if (out->free_blocks[o][t])
 				out->largest_free_order = (int)o;
 		}
 	for (uint32_t c = 0; c < m->nr_cpus; c++)

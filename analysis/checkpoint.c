@@ -84,14 +84,22 @@ static void model_blocks(const struct pa_zone_state *zs, const struct an_model_r
 		}
 }
 
+uint64_t an_buddy_pages(const uint64_t blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES],
+			unsigned nr_orders)
+{
+	uint64_t pages = 0;
+
+	for (unsigned o = 0; o < nr_orders && o < PA_MAX_ORDERS; o++)
+		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
+			pages += blocks[o][mt] << o;
+	return pages;
+}
+
 static void model_free(const struct pa_zone_state *zs, const struct an_model_range *range,
 		       struct an_checkpoint_zone *out)
 {
-	uint64_t now = 0;
+	uint64_t now = an_buddy_pages(zs->free_blocks, out->nr_orders);
 
-	for (unsigned o = 0; o < out->nr_orders; o++)
-		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
-			now += zs->free_blocks[o][mt] << o;
 	out->model_free_min = range && range->free_known ? range->free_min : now;
 	out->model_free_max = range && range->free_known ? range->free_max : now;
 	out->model_free_pages = nearest(out->kernel_free_pages, out->model_free_min,

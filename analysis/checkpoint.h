@@ -44,6 +44,10 @@ struct an_checkpoint_zone {
 	uint64_t model_pageblocks[PA_NR_MIGRATETYPES];
 };
 
+/* Free pages in the buddy lists from their block counts, orders below nr_orders. */
+uint64_t an_buddy_pages(const uint64_t blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES],
+			unsigned nr_orders);
+
 /*
  * Fill *out for `zone` from checkpoint cp (indexed by the trace's zones,
  * orders and migratetypes) and the model's state zs at the checkpoint, or

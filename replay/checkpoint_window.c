@@ -75,11 +75,8 @@ static void fold_blocks(struct an_model_range *r, uint64_t now[PA_MAX_ORDERS][PA
 
 static void fold_free(struct an_model_range *r, uint64_t now[PA_MAX_ORDERS][PA_NR_MIGRATETYPES])
 {
-	uint64_t pages = 0;
+	uint64_t pages = an_buddy_pages((const uint64_t (*)[PA_NR_MIGRATETYPES])now, PA_MAX_ORDERS);
 
-	for (int o = 0; o < PA_MAX_ORDERS; o++)
-		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
-			pages += now[o][mt] << o;
 	r->free_known = true;
 	if (pages < r->free_min)
 		r->free_min = pages;

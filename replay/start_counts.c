@@ -75,5 +75,5 @@ void rp_start_counts_release(struct rp_start_counts *s)
 bool rp_start_count_exact(const struct rp_start_counts *s, int zone, unsigned order, int mt)
 {
 	return zone >= 0 && (uint32_t)zone < s->nr_zones && order < PA_MAX_ORDERS && mt >= 0 &&
-	       mt < 8 && (s->exact[zone][order] >> mt & 1);
+	       mt < PA_NR_MIGRATETYPES && (s->exact[zone][order] >> mt & 1);
 }

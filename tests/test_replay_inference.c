@@ -60,6 +60,18 @@ static void add_task(struct prt_writer *w, uint8_t type, uint32_t pid, uint64_t 
 	add_event(w, ev);
 }
 
+/* Task 7 compacting for a THP (order 9): its run begins and its fast free
+ * scanner reports `fast` (min_pfn, free_pfn, scanned, taken, fast). */
+static void add_thp_fast_search(struct prt_writer *w, const uint64_t fast[5])
+{
+	struct prt_event try = { .type = PRT_EV_COMPACT_TRY, .pid = 7, .order = 9,
+				 .pfn = PRT_PFN_NONE, .migratetype = -1 };
+
+	add_event(w, try);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
+}
+
 static void replay(const char *path, struct rp_result *r)
 {
 	struct rp_options opt = { .profile = -1, .paranoid = true };
@@ -281,17 +293,13 @@ static void test_fast_search_rotates_only_its_block_list(void **state)
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result r;
-	struct prt_event try = { .type = PRT_EV_COMPACT_TRY, .pid = 7, .order = 9,
-				 .pfn = PRT_PFN_NONE, .migratetype = -1 };
 
 	(void)state;
 	for (unsigned i = 0; i < 20; i++)
 		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1 };
 	fb[20] = (struct prt_free_block){ ZONE_START + 0xc00, 1, 1 };
 	w = begin_trace(path, &h, fb, 21);
-	add_event(w, try);
-	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
-	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
+	add_thp_fast_search(w, fast);
 	add(w, PRT_EV_ALLOC, ZONE_START, 2, 0);
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.fast_searches, 1);
@@ -317,16 +325,12 @@ static void test_fast_search_rotates_known_walked_lists(void **state)
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result r;
-	struct prt_event try = { .type = PRT_EV_COMPACT_TRY, .pid = 7, .order = 9,
-				 .pfn = PRT_PFN_NONE, .migratetype = -1 };
 
 	(void)state;
 	w = begin_trace(path, &h, fb, 1);
 	for (unsigned i = 0; i < 20; i++)
 		add(w, PRT_EV_FREE, ZONE_START + 32 * i, 4, 0);
-	add_event(w, try);
-	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
-	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
+	add_thp_fast_search(w, fast);
 	add(w, PRT_EV_ALLOC, ZONE_START + 32 * 15, 4, 0);
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.fast_search_fit, 1);
@@ -350,17 +354,13 @@ static void test_fast_search_limit_from_counts(void **state)
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result r;
-	struct prt_event try = { .type = PRT_EV_COMPACT_TRY, .pid = 7, .order = 9,
-				 .pfn = PRT_PFN_NONE, .migratetype = -1 };
 
 	(void)state;
 	fb[0] = (struct prt_free_block){ ZONE_START + 0xc00, 2, 1 };	/* the head */
 	for (unsigned i = 1; i < 21; i++)
 		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1 };
 	w = begin_trace(path, &h, fb, 21);
-	add_event(w, try);
-	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
-	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
+	add_thp_fast_search(w, fast);
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.fast_search_fit, 1);
 	assert_int_equal(r.isolated_pages, 4);
