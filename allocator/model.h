@@ -361,6 +361,18 @@ void pa_fast_search_apply(struct pa_model *m, int zone, struct pa_fast_search *s
 unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
 			     unsigned *orders, unsigned max);
 
+/* Free blocks of zone, order min_order and up, in free page reporting's
+ * walk order (as pa_free_blocks_from), skipping those it reported already
+ * (PageReported) and those larger than what is left of max_pages: at most
+ * max, adding up to max_pages at most. How many. */
+unsigned pa_unreported_blocks_from(const struct pa_model *m, int zone, unsigned min_order,
+				   uint64_t max_pages, uint64_t *pfns, unsigned *orders,
+				   unsigned max);
+/* Mark the free block at pfn reported, if it is still a free block of
+ * order (one put back that merged with its buddy is a new, unreported
+ * block); 0, or -1 if it is not. */
+int pa_free_block_mark_reported(struct pa_model *m, uint64_t pfn, unsigned order);
+
 /* The blocks behind pfn on its pcp list (toward the tail), at most max,
  * taken off as allocated (what alloc_pages_bulk takes, untraced): how
  * many, or -1, taking none, if there are more or pfn is on no pcp list. */

@@ -77,3 +77,40 @@ unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_or
 		}
 	return n;
 }
+
+unsigned pa_unreported_blocks_from(const struct pa_model *m, int zone, unsigned min_order,
+				   uint64_t max_pages, uint64_t *pfns, unsigned *orders,
+				   unsigned max)
+{
+	const struct pa_zone *z;
+	unsigned n = 0;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones)
+		return 0;
+	z = &m->zones[zone];
+	for (unsigned o = min_order; o < m->nr_orders; o++)
+		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++) {
+			if (mt == PA_MT_ISOLATE)
+				continue;
+			for (uint32_t off = z->free[o][mt].head; off != PA_NIL && n < max;
+			     off = z->pages[off].next) {
+				if (pg_reported(&z->pages[off]) || (1ULL << o) > max_pages)
+					continue;
+				pfns[n] = z->start + off;
+				orders[n++] = o;
+				max_pages -= 1ULL << o;
+			}
+		}
+	return n;
+}
+
+int pa_free_block_mark_reported(struct pa_model *m, uint64_t pfn, unsigned order)
+{
+	const struct pa_zone *z = zone_of(m, pfn);
+	struct pa_page *p;
+
+	if (!z || pg_state(p = zpage(z, pfn)) != PG_BUDDY || pg_order(p) != order)
+		return -1;
+	p->info |= PGI_REPORTED;
+	return 0;
+}

@@ -32,13 +32,18 @@
  */
 enum pa_pg_state { PG_ALLOC, PG_BUDDY, PG_PCP, PG_UNKNOWN, PG_TAIL };
 
-/* info word: state:3 order:4 lmt:3 pindex:4 movable:1 cpu:11 */
+/* info word: state:3 order:4 lmt:3 pindex:4 movable:1 cpu:11, and bit 31
+ * PageReported (a free block free page reporting handed back; any change to
+ * the block, which rewrites the word with pg_set, clears it, as
+ * del_page_from_free_list does) */
 #define PGI_STATE_MASK		7u
 #define PGI_ORDER_SHIFT		3
 #define PGI_LMT_SHIFT		7
 #define PGI_PINDEX_SHIFT	10
 #define PGI_MOVABLE_SHIFT	14
 #define PGI_CPU_SHIFT		15
+#define PGI_CPU_MASK		0x7ffu
+#define PGI_REPORTED		(1u << 31)
 
 struct pa_page {
 	uint32_t next, prev;	/* zone-relative pfn offsets, PA_NIL ends */
@@ -50,7 +55,8 @@ static inline unsigned pg_order(const struct pa_page *p) { return (p->info >> PG
 static inline unsigned pg_lmt(const struct pa_page *p) { return (p->info >> PGI_LMT_SHIFT) & 7; }
 static inline unsigned pg_pindex(const struct pa_page *p) { return (p->info >> PGI_PINDEX_SHIFT) & 15; }
 static inline bool pg_movable(const struct pa_page *p) { return (p->info >> PGI_MOVABLE_SHIFT) & 1; }
-static inline unsigned pg_cpu(const struct pa_page *p) { return p->info >> PGI_CPU_SHIFT; }
+static inline unsigned pg_cpu(const struct pa_page *p) { return (p->info >> PGI_CPU_SHIFT) & PGI_CPU_MASK; }
+static inline bool pg_reported(const struct pa_page *p) { return p->info & PGI_REPORTED; }
 
 static inline void pg_set(struct pa_page *p, unsigned state, unsigned order, unsigned lmt,
 			  unsigned pindex, unsigned cpu)

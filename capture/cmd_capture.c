@@ -58,6 +58,9 @@ static void print_summary(const char *out, const struct live_stats *s)
 	printf("  lost events %llu, checkpoints %llu, %llu bytes (%.2f bytes/event)\n",
 	       (unsigned long long)s->lost, (unsigned long long)s->checkpoints,
 	       (unsigned long long)s->bytes, s->total ? (double)s->bytes / (double)s->total : 0.0);
+	if (s->reporting_samples)
+		printf("  free page reporting counters: %llu samples\n",
+		       (unsigned long long)s->reporting_samples);
 	printf("  initial free map: %llu free blocks, %llu pages, scanned in %.2f s;\n"
 	       "    agrees with buddyinfo %.2f%% (%.2f%% within before..after), "
 	       "pagetypeinfo order x migratetype %.2f%%, pageblocks %.2f%%\n",

@@ -6,6 +6,7 @@
 
 #include "capture/gfp_format.h"
 #include "capture/prt.h"
+#include "capture/reporting_batches.h"
 #include "commands.h"
 
 static const char usage[] =
@@ -119,6 +120,37 @@ static void print_checkpoint_reads(const struct prt_reader *r)
 	       timed, lo[0] / 1e6, hi[0] / 1e6, lo[1] / 1e6, hi[1] / 1e6);
 }
 
+/* Free page reporting's batches, where the capture polled its counters. */
+static void print_reporting(const struct prt_reader *r)
+{
+	uint32_t n;
+	const struct prt_reporting_sample *s = prt_reader_reporting(r, &n);
+	struct prt_reporting_batch *b;
+	size_t nb;
+	uint64_t kib = 0, lo = UINT64_MAX, hi = 0;
+
+	if (!n)
+		return;
+	nb = prt_reporting_batches(s, n, NULL, 0);
+	b = calloc(nb ? nb : 1, sizeof(*b));
+	if (!b)
+		return;
+	prt_reporting_batches(s, n, b, nb);
+	for (size_t i = 0; i < nb; i++) {
+		uint64_t d = b[i].end_ns - b[i].start_ns;
+
+		kib += b[i].kib;
+		lo = d < lo ? d : lo;
+		hi = d > hi ? d : hi;
+	}
+	printf("free page reporting %u counter samples: %zu batches, %.1f MiB reported", n, nb,
+	       kib / 1024.0);
+	if (nb)
+		printf(", each held %.1f-%.1f ms", lo / 1e6, hi / 1e6);
+	printf("\n");
+	free(b);
+}
+
 static void print_text(const struct prt_reader *r, const struct tally *t)
 {
 	const struct prt_header *h = prt_reader_header(r);
@@ -166,6 +198,7 @@ static void print_text(const struct prt_reader *r, const struct tally *t)
 		if (t->per_type[ty])
 			printf("  %-36s %12llu\n", prt_event_name(ty), (unsigned long long)t->per_type[ty]);
 	print_checkpoint_reads(r);
+	print_reporting(r);
 	printf("allocation failures %llu\n", (unsigned long long)t->failures);
 	printf("lost events      %llu in %llu records\n", (unsigned long long)t->lost_events,
 	       (unsigned long long)t->lost_records);

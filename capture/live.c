@@ -33,6 +33,7 @@
 #include "capture/gfp_format.h"
 #include "capture/kpageflags.h"
 #include "capture/live.h"
+#include "capture/reporting_poll.h"
 #include "capture/live_events.h"
 #include "capture/live_queue.h"
 #include "capture/pcp_shrink.h"
@@ -100,6 +101,7 @@ struct session {
 	pthread_t reader;
 	bool reader_running;
 	atomic_bool reader_stop;
+	struct reporting_poll *reporting;	/* NULL: the host has no counters */
 };
 
 /* /proc/PID/comm into the writer; false if the process is gone. */
@@ -571,10 +573,27 @@ static bool command_done(struct session *s)
 	return true;
 }
 
+/* The reporting counters' samples so far into the file, called about once
+ * a second: a capture cut short keeps the records before the cut. */
+static int write_reporting(struct session *s, struct pr_error *err)
+{
+	struct prt_reporting_sample batch[256];
+	size_t n;
+
+	if (!s->reporting)
+		return 0;
+	while ((n = reporting_poll_take(s->reporting, batch, 256)) > 0) {
+		if (prt_writer_add_reporting(s->writer, batch, n, err) < 0)
+			return -1;
+		s->stats->reporting_samples += n;
+	}
+	return 0;
+}
+
 static int record_loop(struct session *s, struct pr_error *err)
 {
 	double start = pr_now_s(), next_cp = start + s->opt->checkpoint_interval_s;
-	double next_progress = start + 0.5;
+	double next_progress = start + 0.5, next_reporting = start + 1;
 
 	while (!stop_requested) {
 		int pages = drain_queue(s, 5, err);
@@ -588,6 +607,11 @@ static int record_loop(struct session *s, struct pr_error *err)
 			if (take_checkpoint(s, s->cp_seq++, err) < 0)
 				return -1;
 			next_cp += s->opt->checkpoint_interval_s;
+		}
+		if (t >= next_reporting) {
+			if (write_reporting(s, err) < 0)
+				return -1;
+			next_reporting = t + 1;
 		}
 		if (s->opt->progress && t >= next_progress) {
 			s->opt->progress(s->stats, s->opt->progress_ctx);
@@ -635,6 +659,12 @@ static int finish(struct session *s, struct prt_cpu_stats *start_stats, struct p
 
 	write_file(s, "tracing_on", "0", NULL);
 	stop_reader(s);
+	if (write_reporting(s, err) < 0) {
+		free(end_stats);
+		return -1;
+	}
+	reporting_poll_stop(s->reporting);
+	s->reporting = NULL;
 	/* the closed queue still hands out what it holds */
 	if (drain_queue(s, 0, err) < 0 || read_ready(s, true, err) < 0) {
 		free(end_stats);
@@ -742,6 +772,21 @@ out:
 	return ret;
 }
 
+/* Where the host exports free page reporting's progress, poll it for the
+ * whole recording; the header says how often. */
+static int start_reporting_poll(struct session *s, struct pr_error *err)
+{
+	char value[32];
+
+	s->reporting = reporting_poll_start(REPORTING_POLL_DIR, REPORTING_POLL_US, err);
+	if (!s->reporting)
+		return err && err->code != PR_OK ? -1 : 0;
+	snprintf(value, sizeof(value), "%u", REPORTING_POLL_US);
+	return procfs_add_setting(&s->header, "page_reporting.poll_us", value) < 0
+		       ? pr_fail(err, PR_ENOMEM, "out of memory")
+		       : 0;
+}
+
 static int start_recording(struct session *s, struct pr_error *err)
 {
 	struct prt_header *h = &s->header;
@@ -758,6 +803,8 @@ static int start_recording(struct session *s, struct pr_error *err)
 	if (scan_free_map(s, err) < 0)
 		return -1;
 	add_cmdline(h, s->opt->command);
+	if (start_reporting_poll(s, err) < 0)
+		return -1;
 	s->writer = prt_writer_open(s->opt->output, h, err);
 	if (!s->writer)
 		return -1;
@@ -770,6 +817,7 @@ static int start_recording(struct session *s, struct pr_error *err)
 static void teardown(struct session *s)
 {
 	stop_reader(s);
+	reporting_poll_stop(s->reporting);
 	if (s->queue.slots)
 		live_queue_destroy(&s->queue);
 	if (s->child > 0) {

@@ -18,6 +18,7 @@
 struct live_stats {
 	uint64_t events[PRT_EV_NTYPES];
 	uint64_t total, lost, bytes, checkpoints;
+	uint64_t reporting_samples;		/* free page reporting counters kept */
 	double seconds;
 	int command_status;		/* exit status of CMD, -1 if none */
 	struct kpageflags_match freemap;	/* initial free map vs /proc counts */

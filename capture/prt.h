@@ -162,6 +162,13 @@ struct prt_checkpoint {
 	int64_t *free_pages;		/* zoneinfo "pages free" [z] */
 };
 
+/* Free page reporting's counters at one moment (capture/reporting_poll.h):
+ * kept only where the host's page_reporting module exports them. */
+struct prt_reporting_sample {
+	uint64_t ts_ns;			/* trace clock, same as events */
+	uint64_t walked, reported_kib, passes;
+};
+
 enum prt_source {
 	PRT_SOURCE_CAPTURE = 0,		/* pagereplay capture on a live host */
 	PRT_SOURCE_FTRACE,		/* imported kernel trace / trace_pipe text */
@@ -238,6 +245,9 @@ int prt_writer_add(struct prt_writer *w, const struct prt_event *ev,
 		   struct pr_error *err);
 int prt_writer_add_checkpoint(struct prt_writer *w, const struct prt_checkpoint *cp,
 			      struct pr_error *err);
+/* Samples of the reporting counters, in time order (one record each call). */
+int prt_writer_add_reporting(struct prt_writer *w, const struct prt_reporting_sample *s,
+			     size_t n, struct pr_error *err);
 int prt_writer_set_comm(struct prt_writer *w, uint32_t pid, const char *comm,
 			struct pr_error *err);
 /* Ring-buffer stats per CPU at the start and at the end of capture. */
@@ -270,6 +280,9 @@ const struct prt_checkpoint *prt_reader_checkpoint(const struct prt_reader *r);
 /* Every checkpoint of the file, in the order prt_reader_next() returns them
  * (replay looks ahead to their read windows); *n gets the count. */
 const struct prt_checkpoint *prt_reader_checkpoints(const struct prt_reader *r, uint32_t *n);
+/* Every reporting counter sample of the file, in time order (NULL, *n 0:
+ * none; files from hosts without the counters, or older ones). */
+const struct prt_reporting_sample *prt_reader_reporting(const struct prt_reader *r, uint32_t *n);
 /* comm of a pid, or NULL. */
 const char *prt_reader_comm(const struct prt_reader *r, uint32_t pid);
 /* Stats per CPU (nr_cpus entries each), or NULL if the file has none. */

@@ -22,6 +22,7 @@ enum prt_record_id {
 	PRT_REC_COMMS = 4,	/* pid -> comm */
 	PRT_REC_CPU_STATS = 5,	/* ring-buffer stats at start and end */
 	PRT_REC_END = 6,	/* clean close: total events */
+	PRT_REC_REPORTING = 7,	/* free page reporting counter samples */
 };
 
 #define PRT_CHUNK_EVENTS	65536

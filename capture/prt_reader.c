@@ -55,6 +55,9 @@ struct prt_reader {
 	uint32_t nr_checkpoints, cap_checkpoints, next_checkpoint;
 	const struct prt_checkpoint *current_checkpoint;
 
+	struct prt_reporting_sample *reporting;
+	uint32_t nr_reporting, cap_reporting;
+
 	struct comm_entry *comms;
 	uint32_t nr_comms;
 	struct prt_cpu_stats *stats[2];
@@ -215,6 +218,45 @@ static int add_checkpoint(struct prt_reader *r, uint32_t len)
 	return 0;
 }
 
+/* Samples are appended as written: each record is in time order, and the
+ * writer's records follow one another in time. */
+static int add_reporting(struct prt_reader *r, uint32_t len)
+{
+	struct prt_cursor c;
+	uint64_t n, ts = 0;
+
+	prt_cursor_init(&c, r->buf, len);
+	n = prt_get_varint(&c);
+	if (c.bad || n > len)
+		return -1;
+	if (r->nr_reporting + n > r->cap_reporting) {
+		uint32_t cap = r->cap_reporting ? r->cap_reporting : 256;
+		struct prt_reporting_sample *bigger;
+
+		while (cap < r->nr_reporting + n)
+			cap *= 2;
+		bigger = realloc(r->reporting, cap * sizeof(*bigger));
+		if (!bigger)
+			return -1;
+		r->reporting = bigger;
+		r->cap_reporting = cap;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		struct prt_reporting_sample *s = &r->reporting[r->nr_reporting + i];
+
+		ts += prt_get_varint(&c);
+		s->ts_ns = ts;
+		s->walked = prt_get_varint(&c);
+		s->reported_kib = prt_get_varint(&c);
+		s->passes = prt_get_varint(&c);
+	}
+	if (c.bad || (n && r->nr_reporting && r->reporting[r->nr_reporting].ts_ns <
+						 r->reporting[r->nr_reporting - 1].ts_ns))
+		return -1;
+	r->nr_reporting += (uint32_t)n;
+	return 0;
+}
+
 static int cmp_comm(const void *a, const void *b)
 {
 	const struct comm_entry *x = a, *y = b;
@@ -280,6 +322,7 @@ static const char *record_name(uint32_t id)
 	case PRT_REC_CHECKPOINT: return "checkpoint";
 	case PRT_REC_COMMS: return "comm table";
 	case PRT_REC_CPU_STATS: return "cpu stats";
+	case PRT_REC_REPORTING: return "reporting samples";
 	case PRT_REC_END: return "end record";
 	default: return "record";
 	}
@@ -292,6 +335,7 @@ static int index_record(struct prt_reader *r, uint32_t id, uint64_t off, uint32_
 	case PRT_REC_CHECKPOINT: return add_checkpoint(r, len);
 	case PRT_REC_COMMS: return add_comms(r, len);
 	case PRT_REC_CPU_STATS: return add_stats(r, len);
+	case PRT_REC_REPORTING: return add_reporting(r, len);
 	case PRT_REC_END: r->clean_end = true; return 0;
 	case PRT_REC_HEADER: return -1;	/* only one, first */
 	default: return 0;		/* a newer writer's record: skip it */
@@ -550,6 +594,12 @@ const struct prt_checkpoint *prt_reader_checkpoints(const struct prt_reader *r, 
 	return r->checkpoints;
 }
 
+const struct prt_reporting_sample *prt_reader_reporting(const struct prt_reader *r, uint32_t *n)
+{
+	*n = r->nr_reporting;
+	return r->reporting;
+}
+
 const char *prt_reader_comm(const struct prt_reader *r, uint32_t pid)
 {
 	struct comm_entry key = { .pid = pid }, *found;
@@ -586,6 +636,7 @@ void prt_reader_close(struct prt_reader *r)
 	for (uint32_t i = 0; i < r->nr_checkpoints; i++)
 		prt_checkpoint_release(&r->checkpoints[i]);
 	free(r->checkpoints);
+	free(r->reporting);
 	free(r->streams);
 	free(r->cpu_last);
 	free(r->heap);

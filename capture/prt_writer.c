@@ -173,6 +173,32 @@ int prt_writer_add_checkpoint(struct prt_writer *w, const struct prt_checkpoint 
 	return write_record(w, PRT_REC_CHECKPOINT, &w->payload, err);
 }
 
+/* Record: varint count, then per sample varint ts (delta from the one
+ * before; the first from 0), walked, reported_kib and passes. */
+int prt_writer_add_reporting(struct prt_writer *w, const struct prt_reporting_sample *s,
+			     size_t n, struct pr_error *err)
+{
+	uint64_t prev = 0;
+
+	if (!n)
+		return 0;
+	prt_buf_reset(&w->payload);
+	prt_buf_varint(&w->payload, n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].ts_ns < prev)
+			return pr_fail(err, PR_EUSAGE, "'%s': reporting samples out of time order",
+				       w->tmp_path);
+		prt_buf_varint(&w->payload, s[i].ts_ns - prev);
+		prt_buf_varint(&w->payload, s[i].walked);
+		prt_buf_varint(&w->payload, s[i].reported_kib);
+		prt_buf_varint(&w->payload, s[i].passes);
+		prev = s[i].ts_ns;
+	}
+	if (w->payload.oom)
+		return pr_fail(err, PR_ENOMEM, "out of memory recording reporting samples");
+	return write_record(w, PRT_REC_REPORTING, &w->payload, err);
+}
+
 int prt_writer_set_comm(struct prt_writer *w, uint32_t pid, const char *comm,
 			struct pr_error *err)
 {

@@ -99,7 +99,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"lists_rotated\":%llu,"
 	       "\"untraced_blocks\":%llu,\"frees_past_locked_pcp\":%llu,"
 	       "\"compaction_frees_dropped\":%llu,\"isolations_found\":%llu,"
-	       "\"isolations_undone\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu,\"captures\":%llu,\"captures_used\":%llu,"
+	       "\"isolations_undone\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu,\"report_batches_seen\":%llu,\"report_pages_seen\":%llu,\"report_pages_short\":%llu,\"captures\":%llu,\"captures_used\":%llu,"
 	       "\"checks_before_other_cpus\":%llu},"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
@@ -120,6 +120,8 @@ static void print_json(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone,
 	       (unsigned long long)r->fast_searches, (unsigned long long)r->fast_search_fit,
 	       (unsigned long long)r->report_batches, (unsigned long long)r->report_blocks,
+	       (unsigned long long)r->report_seen, (unsigned long long)r->report_seen_pages,
+	       (unsigned long long)r->report_seen_short,
 	       (unsigned long long)r->captures, (unsigned long long)r->captures_used,
 	       (unsigned long long)r->checks_before_other_cpus);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
@@ -182,6 +184,13 @@ static void print_text(const char *path, const struct rp_result *r)
 		printf("  free page reporting: %llu failures the model would have served explained as "
 		       "%llu blocks held off the lists\n",
 		       (unsigned long long)r->report_batches, (unsigned long long)r->report_blocks);
+	if (r->report_seen)
+		printf("  free page reporting: %llu batches seen by the capture held %llu pages off "
+		       "the lists (%llu pages found no unreported block; %llu blocks chosen were "
+		       "the kernel's to allocate)\n",
+		       (unsigned long long)r->report_seen, (unsigned long long)r->report_seen_pages,
+		       (unsigned long long)r->report_seen_short,
+		       (unsigned long long)r->report_seen_wrong);
 	if (r->captures)
 		printf("  compaction capture: %llu blocks a compacting task's frees completed went to "
 		       "it, %llu then allocated by it\n",

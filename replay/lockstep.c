@@ -356,6 +356,10 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		last_ts = ev.ts_ns;
 		if (opt->progress && (ls->res->events & ((1u << 20) - 1)) == 0)
 			opt->progress(opt->progress_ctx, ls->res->events, prt_reader_event_count(r));
+		for (uint64_t t; (t = rp_reporting_next_change(&ls->reporting)) <= ev.ts_ns;) {
+			rp_checkpoint_windows_before(&ls->windows, ls->m, t);
+			rp_reporting_advance(&ls->reporting, ls->m, t);
+		}
 		rp_checkpoint_windows_before(&ls->windows, ls->m, ev.ts_ns);
 		on_event(ls, &ev);
 		rp_buddy_changes_event_done(&ls->buddy_changes, ev.cpu, ev.ts_ns);
@@ -417,11 +421,17 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	ls.t = &t;
 	ls.nr_cpus = h->nr_cpus;
 	rp_reporting_init(&ls.reporting, h, t.topo.nr_orders);
+
 	ls.lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*ls.lost_window));
 	rp_infer_pageblocks(path, &hints, NULL);
 	ls.m = rp_build_model(&t, h, &hints, res->profile, err);
 	if (ls.m && (rp_unsettled_init(&ls.unsettled, h) < 0 ||
 		     !(ls.ruled_out = calloc((ls.unsettled.nr >> t.topo.pageblock_order) + 1, 1)))) {
+		pa_model_destroy(ls.m);
+		ls.m = NULL;
+		pr_fail(err, PR_ENOMEM, "out of memory");
+	}
+	if (ls.m && rp_reporting_seen_init(&ls.reporting, r, ls.m) < 0) {
 		pa_model_destroy(ls.m);
 		ls.m = NULL;
 		pr_fail(err, PR_ENOMEM, "out of memory");
@@ -465,7 +475,14 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	res->captures = ls.capture.taken;
 	res->captures_used = ls.capture.used;
 	res->report_blocks = ls.reporting.blocks;
+	res->report_seen = ls.reporting.seen.nr ? ls.reporting.batches : 0;
+	res->report_seen_pages = ls.reporting.seen.held_pages;
+	res->report_seen_short = ls.reporting.seen.short_pages;
+	res->report_seen_wrong = ls.reporting.seen.wrong_blocks;
+	if (ls.reporting.seen.nr)
+		res->report_batches = res->report_blocks = 0;
 	rp_compaction_release(&ls.compaction);
+	rp_reporting_release(&ls.reporting);
 	free(ls.ruled_out);
 	free(ls.lost_window);
 	rp_translate_release(&t);

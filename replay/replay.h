@@ -144,6 +144,10 @@ struct rp_result {
 	uint64_t isolate_mismatch;	/* isolation events the model could not match */
 	uint64_t fast_searches, fast_search_fit;	/* fast free scanner events; reproduced */
 	uint64_t report_batches, report_blocks;	/* free page reporting holds inferred */
+	/* free page reporting batches the capture saw (replay/reporting.h):
+	 * batches, pages they reported, pages the model found no unreported
+	 * block for, blocks it chose that the kernel allocated meanwhile */
+	uint64_t report_seen, report_seen_pages, report_seen_short, report_seen_wrong;
 	uint64_t captures, captures_used;	/* compaction captures inferred; confirmed */
 	uint64_t checks_before_other_cpus;	/* outcomes from a watermark check before
 						 * another cpu's change (replay/buddy_changes.h) */

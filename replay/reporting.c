@@ -11,8 +11,35 @@ void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsig
 	unsigned long order = v ? strtoul(v, NULL, 10) : 0;
 
 	memset(r, 0, sizeof(*r));
+	r->page_size = h->page_size ? h->page_size : 4096;
 	/* an order above the largest turns the worker off */
 	r->order = order > 0 && order < nr_orders ? (unsigned)order : 0;
+}
+
+int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *reader,
+			   struct pa_model *m)
+{
+	const struct prt_header *h = prt_reader_header(reader);
+	uint32_t n;
+	const struct prt_reporting_sample *s = prt_reader_reporting(reader, &n);
+	size_t nr = prt_reporting_batches(s, n, NULL, 0);
+
+	if (!r->order || !nr)
+		return 0;
+	r->seen.batches = calloc(nr, sizeof(*r->seen.batches));
+	if (!r->seen.batches)
+		return -1;
+	r->seen.nr = prt_reporting_batches(s, n, r->seen.batches, nr);
+	for (uint64_t i = 0; i < h->nr_free_blocks; i++)
+		if (h->free_blocks[i].order >= r->order)
+			pa_free_block_mark_reported(m, h->free_blocks[i].pfn, h->free_blocks[i].order);
+	return 0;
+}
+
+void rp_reporting_release(struct rp_reporting *r)
+{
+	free(r->seen.batches);
+	r->seen.batches = NULL;
 }
 
 static int hold(struct rp_reporting *r, struct pa_model *m, uint64_t pfn, unsigned order,
@@ -20,7 +47,7 @@ static int hold(struct rp_reporting *r, struct pa_model *m, uint64_t pfn, unsign
 {
 	if (r->nr_held == RP_REPORT_CAPACITY || pa_isolate_free(m, pfn) < 0)
 		return -1;
-	if (!r->nr_held)
+	if (!r->nr_held && !r->seen.nr)
 		r->batches++;
 	r->held[r->nr_held++] = (struct rp_held_block){ pfn, until_ns, (uint8_t)order };
 	r->blocks++;
@@ -33,7 +60,7 @@ void rp_reporting_failed(struct rp_reporting *r, struct pa_model *m, int zone, u
 	uint64_t pfns[RP_REPORT_CAPACITY];
 	unsigned orders[RP_REPORT_CAPACITY], n;
 
-	if (!r->order || order < r->order)
+	if (!r->order || order < r->order || r->seen.nr)
 		return;
 	n = pa_free_blocks_from(m, zone, r->order, pfns, orders, RP_REPORT_CAPACITY - r->nr_held);
 	for (unsigned i = 0; i < n; i++)
@@ -43,7 +70,7 @@ void rp_reporting_failed(struct rp_reporting *r, struct pa_model *m, int zone, u
 int rp_reporting_hold(struct rp_reporting *r, struct pa_model *m, uint64_t pfn, unsigned order,
 		      uint64_t ts_ns)
 {
-	if (!r->order || order < r->order)
+	if (!r->order || order < r->order || r->seen.nr)
 		return -1;
 	return hold(r, m, pfn, order, ts_ns + RP_REPORT_SEEN_NS);
 }
@@ -73,10 +100,95 @@ static bool takes_held(const struct rp_reporting *r, const struct prt_event *ev)
 	return false;
 }
 
+/* page_reporting_process_zone skips a zone with less free than low
+ * watermark + one batch of page_reporting_order blocks. */
+static bool zone_reportable(const struct pa_model *m, int zone, unsigned order)
+{
+	struct pa_zone_state st;
+
+	if (pa_zone_state(m, zone, &st) < 0)
+		return false;
+	return st.nr_free_pages >= (int64_t)(pa_model_zone_desc(m, zone)->wmark_low +
+					     ((uint64_t)RP_REPORT_CAPACITY << order));
+}
+
+/* The worker's walk for a batch of `pages` pages. */
+static void take_batch(struct rp_reporting *r, struct pa_model *m, uint64_t pages)
+{
+	for (uint32_t zone = 0; zone < pa_model_nr_zones(m) && pages; zone++) {
+		uint64_t pfns[RP_REPORT_CAPACITY];
+		unsigned orders[RP_REPORT_CAPACITY], n;
+
+		if (!zone_reportable(m, (int)zone, r->order))
+			continue;
+		n = pa_unreported_blocks_from(m, (int)zone, r->order, pages, pfns, orders,
+					      RP_REPORT_CAPACITY - r->nr_held);
+		for (unsigned i = 0; i < n; i++)
+			if (hold(r, m, pfns[i], orders[i], UINT64_MAX) == 0)
+				pages -= 1ULL << orders[i];
+	}
+	r->seen.short_pages += pages;
+}
+
+static void hand_back_seen(struct rp_reporting *r, struct pa_model *m)
+{
+	for (unsigned i = 0; i < r->nr_held; i++) {
+		put_back(m, &r->held[i]);
+		pa_free_block_mark_reported(m, r->held[i].pfn, r->held[i].order);
+	}
+	r->nr_held = 0;
+	r->seen.until_ns = 0;
+}
+
+/* The kernel took a block the model chose for the batch: the worker had
+ * another; this one goes back, unreported. */
+static void release_taken(struct rp_reporting *r, struct pa_model *m, const struct prt_event *ev)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < r->nr_held; i++) {
+		const struct rp_held_block *b = &r->held[i];
+
+		if (ev->pfn >= b->pfn && ev->pfn - b->pfn < (1ULL << b->order)) {
+			put_back(m, b);
+			r->seen.wrong_blocks++;
+		} else {
+			r->held[kept++] = *b;
+		}
+	}
+	r->nr_held = kept;
+}
+
+void rp_reporting_advance(struct rp_reporting *r, struct pa_model *m, uint64_t ts_ns)
+{
+	struct rp_reporting_seen *s = &r->seen;
+
+	if (s->until_ns && ts_ns >= s->until_ns)
+		hand_back_seen(r, m);
+	while (s->next < s->nr && s->batches[s->next].start_ns <= ts_ns) {
+		const struct prt_reporting_batch *b = &s->batches[s->next++];
+		uint64_t pages = b->kib * 1024 / r->page_size;
+
+		if (s->until_ns)
+			hand_back_seen(r, m);
+		r->batches++;
+		take_batch(r, m, pages);
+		s->held_pages += pages;
+		s->until_ns = b->end_ns;
+		if (b->end_ns <= ts_ns)	/* over before ts */
+			hand_back_seen(r, m);
+	}
+}
+
 void rp_reporting_event(struct rp_reporting *r, struct pa_model *m, const struct prt_event *ev)
 {
 	unsigned kept = 0;
 
+	if (r->seen.nr) {	/* the batches' times: rp_reporting_advance */
+		if (r->nr_held && takes_held(r, ev))
+			release_taken(r, m, ev);
+		return;
+	}
 	if (!r->nr_held)
 		return;
 	if (takes_held(r, ev)) {	/* the batch came back */

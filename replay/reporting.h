@@ -26,6 +26,7 @@
 
 #include "allocator/model.h"
 #include "capture/prt.h"
+#include "capture/reporting_batches.h"
 
 #define RP_REPORT_CAPACITY 32
 /* How long an inferred hold lasts. From a failure the model guesses which
@@ -38,8 +39,26 @@
 #define RP_REPORT_GUESS_NS 1000000ULL
 #define RP_REPORT_SEEN_NS 20000000ULL
 
+/*
+ * Where the capture polled the worker's counters (capture/reporting_poll.h)
+ * each batch is seen: from when its walk shows to when its report does, the
+ * model holds blocks adding up to the batch's size, chosen as the worker
+ * walks (zones in order, each with free pages above low + a batch's worth;
+ * orders up from page_reporting_order; each list from its head; blocks not
+ * reported already), and puts them back at their lists' tails, reported.
+ * The inferences above are then off: the batches say when, not a guess.
+ */
+struct rp_reporting_seen {
+	struct prt_reporting_batch *batches;
+	size_t nr, next;
+	uint64_t until_ns;		/* end of the batch held, 0: none */
+	uint64_t held_pages, short_pages, wrong_blocks;
+};
+
 struct rp_reporting {
 	unsigned order;			/* page_reporting_order; 0: not active */
+	uint32_t page_size;
+	struct rp_reporting_seen seen;
 	struct rp_held_block {
 		uint64_t pfn, until_ns;
 		uint8_t order;
@@ -49,6 +68,14 @@ struct rp_reporting {
 };
 
 void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsigned nr_orders);
+/* The batches the capture saw (prt_reader_reporting), if any; then the
+ * blocks free at capture start count as reported (a host whose worker
+ * runs 2 s after frees of those orders has reported what was free before
+ * the capture; the kernel marks them, /proc/kpageflags does not say, so the
+ * capture cannot). -1: out of memory. */
+int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *reader,
+			   struct pa_model *m);
+void rp_reporting_release(struct rp_reporting *r);
 /* The kernel failed an allocation of order in zone the model would have
  * served at ts_ns. */
 void rp_reporting_failed(struct rp_reporting *r, struct pa_model *m, int zone, unsigned order,
@@ -61,6 +88,18 @@ int rp_reporting_hold(struct rp_reporting *r, struct pa_model *m, uint64_t pfn, 
 /* Before each event: the held blocks go back when it takes one of them, or
  * when the hold has lasted long enough. */
 void rp_reporting_event(struct rp_reporting *r, struct pa_model *m, const struct prt_event *ev);
+/* Where batches were seen: the time of the next batch's start or the held
+ * one's end (UINT64_MAX: none), and the model's state past changes at or
+ * before ts_ns. Replay advances to each change before the event after it,
+ * so the checkpoint windows see the model's state between. */
+static inline uint64_t rp_reporting_next_change(const struct rp_reporting *r)
+{
+	const struct rp_reporting_seen *s = &r->seen;
+	uint64_t next = s->next < s->nr ? s->batches[s->next].start_ns : UINT64_MAX;
+
+	return s->until_ns && s->until_ns < next ? s->until_ns : next;
+}
+void rp_reporting_advance(struct rp_reporting *r, struct pa_model *m, uint64_t ts_ns);
 /* At the trace's end. */
 void rp_reporting_flush(struct rp_reporting *r, struct pa_model *m);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture/crc32c.h"
+#include "capture/reporting_batches.h"
 
 static uint64_t file_size(const char *path)
 {
@@ -157,6 +158,87 @@ static void test_checkpoint_without_windows(void **state)
 		assert_non_null(cps[i].free_blocks);
 	}
 	prt_reader_close(r);
+}
+
+/* Free page reporting's counter samples: two records read back as one
+ * series, in order; files without them have none (page-cache.prt). */
+static void test_reporting_samples_round_trip(void **state)
+{
+	const char *path = scratch_path("reporting-samples.prt");
+	const struct prt_reporting_sample s[] = {
+		{ 1000, 9000, 320000, 60 }, { 5000, 9033, 320000, 60 },
+		{ 70000, 9066, 451072, 60 }, { 130000, 9067, 582144, 61 },
+	};
+	struct prt_header h;
+	struct prt_writer *w;
+	struct prt_reader *r;
+	const struct prt_reporting_sample *got;
+	uint32_t n = 0;
+	struct prt_event ev;
+
+	(void)state;
+	sample_header(&h);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	assert_int_equal(prt_writer_add_reporting(w, s, 2, NULL), 0);
+	assert_int_equal(prt_writer_add_reporting(w, s + 2, 2, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	r = prt_reader_open(path, NULL);
+	assert_non_null(r);
+	got = prt_reader_reporting(r, &n);
+	assert_int_equal(n, 4);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_int_equal(got[i].ts_ns, s[i].ts_ns);
+		assert_int_equal(got[i].walked, s[i].walked);
+		assert_int_equal(got[i].reported_kib, s[i].reported_kib);
+		assert_int_equal(got[i].passes, s[i].passes);
+	}
+	assert_int_equal(prt_reader_next(r, &ev, NULL), 0);	/* no events, no damage */
+	prt_reader_close(r);
+	r = prt_reader_open(project_path("traces/page-cache.prt"), NULL);
+	assert_non_null(r);
+	assert_null(prt_reader_reporting(r, &n));
+	assert_int_equal(n, 0);
+	prt_reader_close(r);
+}
+
+/*
+ * Batches from the counters as this host's worker moves them: a walk
+ * (walked +33) then its report 65 ms later (reported_kib +128 MiB) with the
+ * next walk in the same sample; a report whose walk came before the first
+ * sample; a walk seen in two samples 0.5 ms apart; the last walk of a pass
+ * (+1) that reports nothing, 2 s before the next pass.
+ */
+static void test_reporting_batches_from_counters(void **state)
+{
+	const struct prt_reporting_sample s[] = {
+		{ 0, 100, 1000, 5 },
+		{ 10000000, 100, 3048, 5 },		/* report of an earlier walk */
+		{ 20000000, 133, 3048, 5 },		/* walk */
+		{ 85000000, 166, 134120, 5 },		/* report, next walk */
+		{ 150000000, 167, 265192, 5 },		/* report, empty walk */
+		{ 2150000000, 180, 265192, 6 },		/* walk in two samples */
+		{ 2150500000, 200, 265192, 6 },
+		{ 2200000000, 200, 326632, 6 },		/* report: 15 order-10 blocks */
+	};
+	struct prt_reporting_batch b[8];
+
+	(void)state;
+	assert_int_equal(prt_reporting_batches(s, 8, NULL, 0), 4);
+	assert_int_equal(prt_reporting_batches(s, 8, b, 8), 4);
+	assert_int_equal(b[0].start_ns, 0);
+	assert_int_equal(b[0].end_ns, 10000000);
+	assert_int_equal(b[0].kib, 2048);
+	assert_int_equal(b[1].start_ns, 20000000);
+	assert_int_equal(b[1].end_ns, 85000000);
+	assert_int_equal(b[1].kib, 131072);
+	assert_int_equal(b[2].start_ns, 85000000);
+	assert_int_equal(b[2].end_ns, 150000000);
+	assert_int_equal(b[3].start_ns, 2150000000);
+	assert_int_equal(b[3].end_ns, 2200000000);
+	assert_int_equal(b[3].kib, 61440);
+	assert_int_equal(prt_reporting_batches(s, 8, b, 2), 4);	/* counts past max */
 }
 
 static void test_equal_timestamps_merge_by_cpu(void **state)
@@ -488,6 +570,8 @@ int main(void)
 		cmocka_unit_test(test_header_round_trip),
 		cmocka_unit_test(test_events_round_trip_and_merge),
 		cmocka_unit_test(test_checkpoint_without_windows),
+		cmocka_unit_test(test_reporting_samples_round_trip),
+		cmocka_unit_test(test_reporting_batches_from_counters),
 		cmocka_unit_test(test_equal_timestamps_merge_by_cpu),
 		cmocka_unit_test(test_writer_rejects_bad_events),
 		cmocka_unit_test(test_killed_writer_leaves_readable_tmp),

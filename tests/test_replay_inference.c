@@ -516,6 +516,72 @@ static void test_refill_past_a_reported_block(void **state)
 }
 
 /*
+ * Free page reporting seen by the capture's counters: 17 order-10 blocks
+ * freed (so not yet reported), then a batch of 16 (64 MiB) from 1 to 3 ms.
+ * The worker walks the list from its head: the block freed first, at the
+ * tail, is all the kernel has at 2 ms; at 2.5 ms it has none (both fail).
+ * At 4 ms the batch is back at the list's tail in walk order, so the
+ * kernel takes the one freed last. A second batch (4 MiB) at 5 ms finds
+ * only reported blocks: the model holds nothing, and 5.5 ms takes the next.
+ * (Without the batches the model predicts the head at 2 ms and serves
+ * 2.5 ms.)
+ */
+static void test_page_reporting_batches_seen(void **state)
+{
+	const uint64_t last = ZONE_START + 16 * 0x400;
+	const struct prt_reporting_sample samples[] = {
+		{ 100, 500, 9000, 3 }, { 1000000, 517, 9000, 3 }, { 3000000, 517, 74536, 3 },
+		{ 5000000, 519, 74536, 4 }, { 6000000, 519, 78632, 4 },
+	};
+	const struct { uint64_t ts, pfn; } allocs[] = {
+		{ 2000000, ZONE_START }, { 2500000, PRT_PFN_NONE },
+		{ 4000000, last }, { 5500000, last - 0x400 },
+	};
+	const char *path = scratch_path("reporting-seen.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, NULL, 0);
+	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x8000;
+	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x8000 / 512);
+	assert_non_null(h.pageblock_mt[0]);
+	memset(h.pageblock_mt[0], 1, 0x8000 / 512);	/* movable */
+	h.settings = realloc(h.settings, (h.nr_settings + 1) * sizeof(*h.settings));
+	assert_non_null(h.settings);
+	snprintf(h.settings[h.nr_settings].key, sizeof(h.settings[0].key), "page_reporting.order");
+	snprintf(h.settings[h.nr_settings++].value, sizeof(h.settings[0].value), "9");
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (unsigned i = 0; i < 17; i++) {
+		struct prt_event ev = { .type = PRT_EV_FREE, .ts_ns = 1000 + i,
+					.pfn = ZONE_START + i * 0x400, .order = 10, .migratetype = -1 };
+
+		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		struct prt_event ev = { .type = PRT_EV_ALLOC, .ts_ns = allocs[i].ts,
+					.pfn = allocs[i].pfn, .order = 10, .gfp = MOVABLE_GFP,
+					.migratetype = 1 };
+
+		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	}
+	assert_int_equal(prt_writer_add_reporting(w, samples, 5, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.allocations, 4);
+	assert_int_equal(r.classes[RP_exact_pfn], 3);
+	assert_int_equal(r.classes[RP_both_failed], 1);
+	assert_int_equal(r.report_seen, 2);
+	assert_int_equal(r.report_seen_pages, 16384 + 1024);
+	assert_int_equal(r.report_seen_short, 1024);
+	assert_int_equal(r.report_seen_wrong, 0);
+	assert_int_equal(r.report_batches, 0);	/* no inferred holds beside them */
+}
+
+/*
  * Compaction capture: task 7 compacts for order 9, and its own free of the
  * order-8 block at +0x300 merges with the free +0x200 into an order-9
  * block, which __free_one_page hands to task 7 instead of the lists. Task
@@ -1267,6 +1333,7 @@ int main(void)
 		cmocka_unit_test(test_fast_search_rotates_known_walked_lists),
 		cmocka_unit_test(test_slow_free_scanner_stride),
 		cmocka_unit_test(test_page_reporting_holds_blocks),
+		cmocka_unit_test(test_page_reporting_batches_seen),
 		cmocka_unit_test(test_refill_past_a_reported_block),
 		cmocka_unit_test(test_compaction_capture),
 		cmocka_unit_test(test_drain_passes_over_the_tail),

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_CAPTURE_REPORTING_BATCHES_H
+#define PR_CAPTURE_REPORTING_BATCHES_H
+
+/*
+ * Free page reporting's batches, read off the polled counters
+ * (reporting_poll.h): a batch is isolated when `walked` moves and handed
+ * back when `reported_kib` next moves, by the batch's size. A walk that
+ * finds nothing to report (the last of a pass) moves `walked` with no
+ * report after it, and is dropped.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/prt.h"
+
+struct prt_reporting_batch {
+	uint64_t start_ns;	/* first sample showing the walk: isolated by then */
+	uint64_t end_ns;	/* first sample showing the report: back by then */
+	uint64_t kib;		/* size of the blocks reported */
+};
+
+/* The batches of n samples into out (at most max); how many there are. */
+size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
+			     struct prt_reporting_batch *out, size_t max);
+
+#endif
