@@ -141,6 +141,33 @@ static uint32_t timed_checkpoints(const char *path)
 	return n;
 }
 
+/* Where the host exports free page reporting's counters, the capture
+ * polled them: the header says how often, and the baseline sample is kept
+ * (later ones only if the worker moved). Elsewhere neither. */
+static void check_reporting_samples(const char *path)
+{
+	struct prt_reader *r = prt_reader_open(path, NULL);
+	const struct prt_reporting_sample *s;
+	uint32_t n;
+	bool exported = access("/sys/module/page_reporting/parameters/walked", R_OK) == 0;
+
+	assert_non_null(r);
+	s = prt_reader_reporting(r, &n);
+	if (exported) {
+		assert_string_equal(prt_header_setting(prt_reader_header(r), "page_reporting.poll_us"),
+				    "500");
+		assert_true(n >= 1);
+		for (uint32_t i = 1; i < n; i++) {
+			assert_true(s[i].ts_ns > s[i - 1].ts_ns);
+			assert_true(s[i].walked >= s[i - 1].walked);
+		}
+	} else {
+		assert_null(prt_header_setting(prt_reader_header(r), "page_reporting.poll_us"));
+		assert_int_equal(n, 0);
+	}
+	prt_reader_close(r);
+}
+
 static void test_capture_workload(void **state)
 {
 	const char *out = scratch_path("live.prt");
@@ -160,6 +187,7 @@ static void test_capture_workload(void **state)
 	/* head exits before the capture ends: its name was taken while alive */
 	assert_true(allocs_by(out, "head") >= 16384);
 	assert_true(timed_checkpoints(out) >= 1);	/* the one after the free-map scan */
+	check_reporting_samples(out);
 	assert_int_equal(leftover_instances(), 0);
 	run_result_free(&r);
 }
