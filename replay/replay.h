@@ -149,6 +149,8 @@ struct rp_result {
 	 * block for, blocks it chose that the kernel allocated meanwhile */
 	uint64_t report_seen, report_seen_pages, report_seen_short, report_seen_wrong;
 	uint64_t captures, captures_used;	/* compaction captures inferred; confirmed */
+	uint64_t checks_within_slack;		/* failed checks the kernel's pcp
+						 * allocation overruled (lockstep.c) */
 	uint64_t checks_before_other_cpus;	/* outcomes from a watermark check before
 						 * another cpu's change (replay/buddy_changes.h) */
 	uint64_t compaction_frees_dropped;	/* frees that handed a page back to compaction */
