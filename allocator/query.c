@@ -56,8 +56,13 @@ bool pa_page_unknown(const struct pa_model *m, uint64_t pfn)
 	return z && pg_state(zpage(z, pfn)) == PG_UNKNOWN;
 }
 
-unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
-			     unsigned *orders, unsigned max)
+/* Free page reporting's walk: order by order from min_order, migratetype
+ * by migratetype (not ISOLATE), each list from its head; with
+ * unreported_only, skipping blocks reported already and those larger than
+ * what is left of max_pages. */
+static unsigned reporting_walk(const struct pa_model *m, int zone, unsigned min_order,
+			       bool unreported_only, uint64_t max_pages, uint64_t *pfns,
+			       unsigned *orders, unsigned max)
 {
 	const struct pa_zone *z;
 	unsigned n = 0;
@@ -71,37 +76,28 @@ unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_or
 				continue;
 			for (uint32_t off = z->free[o][mt].head; off != PA_NIL && n < max;
 			     off = z->pages[off].next) {
+				if (unreported_only &&
+				    (pg_reported(&z->pages[off]) || (1ULL << o) > max_pages))
+					continue;
 				pfns[n] = z->start + off;
 				orders[n++] = o;
+				max_pages -= unreported_only ? 1ULL << o : 0;
 			}
 		}
 	return n;
+}
+
+unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
+			     unsigned *orders, unsigned max)
+{
+	return reporting_walk(m, zone, min_order, false, 0, pfns, orders, max);
 }
 
 unsigned pa_unreported_blocks_from(const struct pa_model *m, int zone, unsigned min_order,
 				   uint64_t max_pages, uint64_t *pfns, unsigned *orders,
 				   unsigned max)
 {
-	const struct pa_zone *z;
-	unsigned n = 0;
-
-	if (zone < 0 || (uint32_t)zone >= m->nr_zones)
-		return 0;
-	z = &m->zones[zone];
-	for (unsigned o = min_order; o < m->nr_orders; o++)
-		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++) {
-			if (mt == PA_MT_ISOLATE)
-				continue;
-			for (uint32_t off = z->free[o][mt].head; off != PA_NIL && n < max;
-			     off = z->pages[off].next) {
-				if (pg_reported(&z->pages[off]) || (1ULL << o) > max_pages)
-					continue;
-				pfns[n] = z->start + off;
-				orders[n++] = o;
-				max_pages -= 1ULL << o;
-			}
-		}
-	return n;
+	return reporting_walk(m, zone, min_order, true, max_pages, pfns, orders, max);
 }
 
 int pa_free_block_mark_reported(struct pa_model *m, uint64_t pfn, unsigned order)

@@ -93,6 +93,15 @@ static void note_buddy_split(struct lockstep *ls, const struct prt_event *ev)
 			       ev->order, order);
 }
 
+/* The prediction again, with the watermark check's free counts adjusted. */
+static void predict_adjusted(const struct lockstep *ls, struct pa_request *req,
+			     const struct pa_wmark_adjust *adj, struct pa_prediction *out)
+{
+	req->wmark_adjust = adj;
+	pa_predict(ls->m, req, out);
+	req->wmark_adjust = NULL;
+}
+
 /*
  * The model's outcome differs from the kernel's, and other cpus changed the
  * buddy lists since this cpu's previous event: the kernel's watermark check
@@ -111,9 +120,7 @@ static void check_before_other_cpus(struct lockstep *ls, const struct prt_event 
 	    !rp_buddy_unseen(&ls->buddy_changes, ev->cpu, ev->ts_ns,
 			     kernel_ok ? RP_CHECK_WINDOW_NS : RP_FAILED_CHECK_WINDOW_NS, zone, &adj))
 		return;
-	req->wmark_adjust = &adj;
-	pa_predict(ls->m, req, &again);
-	req->wmark_adjust = NULL;
+	predict_adjusted(ls, req, &adj, &again);
 	if (again.success != kernel_ok)
 		return;
 	*p = again;
@@ -140,9 +147,7 @@ static void check_within_slack(struct lockstep *ls, const struct prt_event *ev,
 	if (p->success || ev->pfn == PRT_PFN_NONE || pa_pcp_owner(ls->m, ev->pfn) != (int)ev->cpu)
 		return;
 	adj.zone = pa_model_zone_of(ls->m, ev->pfn);
-	req->wmark_adjust = &adj;
-	pa_predict(ls->m, req, &again);
-	req->wmark_adjust = NULL;
+	predict_adjusted(ls, req, &adj, &again);
 	if (!again.success)
 		return;
 	*p = again;

@@ -423,17 +423,23 @@ static void test_slow_free_scanner_stride(void **state)
 	assert_int_equal(r.isolate_mismatch, 0);
 }
 
-/* begin_trace, on a host whose free page reporting works from order 9. */
-static struct prt_writer *begin_reporting_trace(const char *path, struct prt_header *h,
-						const struct prt_free_block *fb, unsigned n)
+/* header_with_free, on a host whose free page reporting works from order 9. */
+static void reporting_header(struct prt_header *h, const struct prt_free_block *fb, unsigned n)
 {
-	struct prt_writer *w;
-
 	header_with_free(h, fb, n);
 	h->settings = realloc(h->settings, (h->nr_settings + 1) * sizeof(*h->settings));
 	assert_non_null(h->settings);
 	snprintf(h->settings[h->nr_settings].key, sizeof(h->settings[0].key), "page_reporting.order");
 	snprintf(h->settings[h->nr_settings++].value, sizeof(h->settings[0].value), "9");
+}
+
+/* begin_trace, on that host. */
+static struct prt_writer *begin_reporting_trace(const char *path, struct prt_header *h,
+						const struct prt_free_block *fb, unsigned n)
+{
+	struct prt_writer *w;
+
+	reporting_header(h, fb, n);
 	w = prt_writer_open(path, h, NULL);
 	assert_non_null(w);
 	return w;
@@ -543,15 +549,11 @@ static void test_page_reporting_batches_seen(void **state)
 	struct rp_result r;
 
 	(void)state;
-	header_with_free(&h, NULL, 0);
+	reporting_header(&h, NULL, 0);
 	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x8000;
 	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x8000 / 512);
 	assert_non_null(h.pageblock_mt[0]);
 	memset(h.pageblock_mt[0], 1, 0x8000 / 512);	/* movable */
-	h.settings = realloc(h.settings, (h.nr_settings + 1) * sizeof(*h.settings));
-	assert_non_null(h.settings);
-	snprintf(h.settings[h.nr_settings].key, sizeof(h.settings[0].key), "page_reporting.order");
-	snprintf(h.settings[h.nr_settings++].value, sizeof(h.settings[0].value), "9");
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
 	for (unsigned i = 0; i < 17; i++) {
