@@ -380,6 +380,8 @@ int pa_pcp_take_behind(struct pa_model *m, uint64_t pfn, unsigned max);
 
 /* The cpu whose pcp list holds the block at pfn, or -1. */
 int pa_pcp_owner(const struct pa_model *m, uint64_t pfn);
+/* Does this profile keep blocks of this order on pcp lists? */
+bool pa_pcp_order(const struct pa_model *m, unsigned order);
 
 /* Is the page at pfn still in the unknown state the trace never resolved? */
 bool pa_page_unknown(const struct pa_model *m, uint64_t pfn);

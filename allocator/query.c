@@ -49,6 +49,11 @@ int pa_pcp_owner(const struct pa_model *m, uint64_t pfn)
 	return pg_state(p) == PG_PCP ? (int)pg_cpu(p) : -1;
 }
 
+bool pa_pcp_order(const struct pa_model *m, unsigned order)
+{
+	return pcp_allowed(m, order);
+}
+
 bool pa_page_unknown(const struct pa_model *m, uint64_t pfn)
 {
 	const struct pa_zone *z = zone_of(m, pfn);

@@ -47,7 +47,7 @@
 		      BIT(KPF_UNEVICTABLE) | BIT(KPF_KSM))
 #define KERNEL_BITS (BIT(KPF_SLAB) | BIT(KPF_PGTABLE))
 
-#define SLICE_PAGES (64u * 1024u)	/* 512 KiB of flags per read */
+#define SLICE_PAGES PRT_KPAGEFLAGS_SLICE_PAGES	/* 512 KiB of flags per read */
 
 struct scan {
 	int fd;

@@ -29,6 +29,10 @@
 #define PRT_FORMAT_VERSION	1
 #define PRT_PFN_NONE		UINT64_MAX
 #define PRT_MAX_ORDERS		16
+/* Capture reads /proc/kpageflags zone by zone, each from its start rounded
+ * down to this many pfns, in reads of this many (capture.kpageflags_scan_ns
+ * gives the scan's start and end). */
+#define PRT_KPAGEFLAGS_SLICE_PAGES	(64u * 1024u)
 #define PRT_MAX_MIGRATETYPES	8
 #define PRT_MAX_ZONE_TYPES	8	/* lowmem_reserve entries per zone */
 #define PRT_NAME_LEN		32

@@ -100,7 +100,9 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"untraced_blocks\":%llu,\"frees_past_locked_pcp\":%llu,"
 	       "\"compaction_frees_dropped\":%llu,\"isolations_found\":%llu,"
 	       "\"isolations_undone\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu,\"report_batches_seen\":%llu,\"report_pages_seen\":%llu,\"report_pages_short\":%llu,\"captures\":%llu,\"captures_used\":%llu,"
-	       "\"checks_before_other_cpus\":%llu,\"checks_within_slack\":%llu},"
+	       "\"checks_before_other_cpus\":%llu,\"checks_within_slack\":%llu,"
+	       "\"scan_pages_before\":%llu,\"scan_pages_changed\":%llu,"
+	       "\"fallback_refills\":%llu},"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
 	       r->seconds > 0 ? (double)r->events / r->seconds : 0.0,
@@ -124,7 +126,9 @@ static void print_json(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->report_seen_short,
 	       (unsigned long long)r->captures, (unsigned long long)r->captures_used,
 	       (unsigned long long)r->checks_before_other_cpus,
-	       (unsigned long long)r->checks_within_slack);
+	       (unsigned long long)r->checks_within_slack,
+	       (unsigned long long)r->scan_pages_before, (unsigned long long)r->scan_pages_changed,
+	       (unsigned long long)r->fallback_refills);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
@@ -204,6 +208,11 @@ static void print_text(const char *path, const struct rp_result *r)
 		printf("  %llu failed watermark checks overruled by the kernel's allocation from "
 		       "the pcp list (the model's free count just under the mark)\n",
 		       (unsigned long long)r->checks_within_slack);
+	if (r->scan_pages_changed)
+		printf("  the free map at capture start: %llu pages moved on or off the free lists "
+		       "before the kpageflags scan read them, %llu of them read otherwise\n",
+		       (unsigned long long)r->scan_pages_before,
+		       (unsigned long long)r->scan_pages_changed);
 }
 
 static void print_first(const struct rp_result *r)

@@ -318,6 +318,7 @@ static int setup(struct freerun *fr, const char *path, const struct prt_header *
 {
 	struct rp_pageblock_hints hints = { 0 };
 	const struct rp_observer *obs = opt->observer;
+	struct prt_header start;
 
 	fr->nr_cpus = h->nr_cpus;
 	fr->lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(bool));
@@ -325,7 +326,8 @@ static int setup(struct freerun *fr, const char *path, const struct prt_header *
 	    rp_pfnmap_init(&fr->owned, 1u << 14) < 0)
 		return pr_fail(fr->err, PR_ENOMEM, "out of memory");
 	rp_infer_pageblocks(path, &hints, NULL);
-	fr->m = rp_build_model(fr->t, h, &hints, fr->res->r.profile, fr->err);
+	rp_header_at_start(h, &hints, &start);
+	fr->m = rp_build_model(fr->t, &start, &hints, fr->res->r.profile, fr->err);
 	rp_pageblock_hints_release(&hints);
 	if (!fr->m)
 		return -1;

@@ -30,6 +30,7 @@
 
 #include "capture/prt.h"
 #include "replay/infer.h"
+#include "replay/scan_start.h"
 
 static int8_t *slot(struct rp_pageblock_hints *hints, const struct prt_header *h, uint64_t pfn)
 {
@@ -92,7 +93,8 @@ static void note_seen(struct rp_pageblock_hints *hints, const struct prt_header 
 	bool any = false;
 
 	if (ev->type != PRT_EV_ALLOC && ev->type != PRT_EV_FREE &&
-	    ev->type != PRT_EV_ZONE_LOCKED && ev->type != PRT_EV_PCPU_DRAIN)
+	    ev->type != PRT_EV_ZONE_LOCKED && ev->type != PRT_EV_PCPU_DRAIN &&
+	    ev->type != PRT_EV_EXTFRAG)	/* 6.15+ traces a fallback's page by it alone */
 		return;
 	for (uint64_t i = 0; i < n; i++)
 		any |= swap_bit(hints->seen, h, ev->pfn + i, true);
@@ -165,6 +167,7 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 	const struct prt_header *h;
 	struct prt_event ev;
 	struct recent_free (*recent)[RECENT_FREES];
+	struct rp_scan_start scan;
 	int got;
 
 	memset(hints, 0, sizeof(*hints));
@@ -192,18 +195,36 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 	hints->nr_events = prt_reader_event_count(r);
 	hints->batched = calloc(hints->nr_events / 8 + 1, 1);
 	recent = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*recent));
+	if (rp_scan_start_init(&scan, h) < 0)
+		memset(&scan, 0, sizeof(scan));	/* the scan's map stands */
 	/* a synthetic trace's header holds the exact types its stand-in
 	 * kernel started from: nothing to learn, and events would mislead */
 	for (uint64_t i = 0; h->source != PRT_SOURCE_SYNTH &&
 			     (got = prt_reader_next(r, &ev, NULL)) > 0; i++) {
 		learn(hints, h, &ev);
+		rp_scan_start_note(&scan, &ev);
 		if (hints->batched && recent && i < hints->nr_events &&
 		    (ev.type == PRT_EV_FREE || ev.type == PRT_EV_FREE_BATCHED))
 			note_batched(hints, recent, h->nr_cpus, &ev, i);
 	}
 	free(recent);
+	if (scan.h && rp_scan_start_blocks(&scan, &hints->free_at_start, &hints->nr_free_at_start) == 0) {
+		hints->scan_pages_before = scan.pages_before_scan;
+		hints->scan_pages_changed = scan.pages_changed;
+	}
+	rp_scan_start_release(&scan);
 	prt_reader_close(r);
 	return 0;	/* damage is reported by the main pass */
+}
+
+void rp_header_at_start(const struct prt_header *h, const struct rp_pageblock_hints *hints,
+			struct prt_header *out)
+{
+	*out = *h;
+	if (hints->free_at_start) {
+		out->free_blocks = hints->free_at_start;
+		out->nr_free_blocks = hints->nr_free_at_start;
+	}
 }
 
 void rp_pageblock_hints_release(struct rp_pageblock_hints *hints)
@@ -221,5 +242,6 @@ void rp_pageblock_hints_release(struct rp_pageblock_hints *hints)
 	free(hints->seen);
 	free(hints->pcp_at_start);
 	free(hints->batched);
+	free(hints->free_at_start);
 	memset(hints, 0, sizeof(*hints));
 }

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "capture/prt.h"
 #include "common/error.h"
 
 /* A block the trace shows on a pcp list since before it began. */
@@ -28,9 +29,17 @@ struct rp_pageblock_hints {
 	 * pcp list only then); the caller may take it (then frees it) */
 	uint8_t *batched;
 	uint64_t nr_events;
+	/* the free map as it was when tracing began (replay/scan_start.h),
+	 * NULL where the scan's map stands; blocks sorted by pfn */
+	struct prt_free_block *free_at_start;
+	uint64_t nr_free_at_start;
+	uint64_t scan_pages_before, scan_pages_changed;
 };
 
 int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, struct pr_error *err);
+/* h with the free map the hints hold in place of the scan's, into *out. */
+void rp_header_at_start(const struct prt_header *h, const struct rp_pageblock_hints *hints,
+			struct prt_header *out);
 void rp_pageblock_hints_release(struct rp_pageblock_hints *hints);
 
 #endif

@@ -303,14 +303,11 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
  * question now, should fall back from the same migratetype and order, and
  * claim the pageblock or not, as the kernel did.
  */
-static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
+static void compare_fallback(struct lockstep *ls, const struct prt_event *ev, int zone)
 {
-	int zone = pa_model_zone_of(ls->m, ev->pfn);
 	struct pa_prediction p;
 
-	ls->res->extfrag++;
-	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders ||
-	    pa_predict_rmqueue(ls->m, ev->cpu, zone, ev->order,
+	if (pa_predict_rmqueue(ls->m, ev->cpu, zone, ev->order,
 			       rp_translate_mt(ls->t, ev->migratetype), &p) < 0)
 		return;
 	if (p.path != PA_PATH_FALLBACK || p.fallback_mt != rp_translate_mt(ls->t, (int)ev->arg[1]) ||
@@ -318,6 +315,39 @@ static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
 		return;
 	ls->res->extfrag_agree++;
 	ls->res->extfrag_pfn_agree += p.pfn == ev->pfn;
+}
+
+/*
+ * Where mm_page_alloc_extfrag alone traces a fallback's page (6.15+), a
+ * page of a pcp order and type is a refill's: rmqueue_bulk took it (the
+ * rest of its batch follows as mm_page_alloc_zone_locked, from the block
+ * the fallback claimed). Left free, the model split the claimed block at
+ * the next refill around it, and the page, drained later, looked as if it
+ * had been on a pcp list since capture start. A page of another order is
+ * the mm_page_alloc that follows: that takes it.
+ */
+static void take_fallback_page(struct lockstep *ls, const struct prt_event *ev)
+{
+	int mt = rp_translate_mt(ls->t, ev->migratetype);
+
+	if (!ls->t->fallback_traced_by_extfrag || !pa_pcp_order(ls->m, ev->order) ||
+	    (mt != PA_MT_UNMOVABLE && mt != PA_MT_MOVABLE && mt != PA_MT_RECLAIMABLE))
+		return;
+	note_buddy_split(ls, ev);
+	ls_settle_block_of(ls, ev->pfn, ev->order);
+	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
+	ls->res->fallback_refills++;
+}
+
+static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
+{
+	int zone = pa_model_zone_of(ls->m, ev->pfn);
+
+	ls->res->extfrag++;
+	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
+		return;
+	compare_fallback(ls, ev, zone);
+	take_fallback_page(ls, ev);
 }
 
 static void on_event(struct lockstep *ls, const struct prt_event *ev)
@@ -441,6 +471,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	struct lockstep ls = { .res = res, .obs = opt->observer, .err = err,
 				 .passed_over = PA_PFN_NONE };
 	const struct prt_header *h;
+	struct prt_header start;	/* h, with the free map as tracing began */
+	struct prt_free_block *start_blocks;
 	const struct prt_checkpoint *cps;
 	uint32_t nr_cps = 0;
 	int ret = -1;
@@ -459,14 +491,19 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 
 	ls.lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*ls.lost_window));
 	rp_infer_pageblocks(path, &hints, NULL);
-	ls.m = rp_build_model(&t, h, &hints, res->profile, err);
-	if (ls.m && (rp_unsettled_init(&ls.unsettled, h) < 0 ||
+	rp_header_at_start(h, &hints, &start);
+	start_blocks = hints.free_at_start;	/* start's, kept for the main pass */
+	hints.free_at_start = NULL;
+	res->scan_pages_before = hints.scan_pages_before;
+	res->scan_pages_changed = hints.scan_pages_changed;
+	ls.m = rp_build_model(&t, &start, &hints, res->profile, err);
+	if (ls.m && (rp_unsettled_init(&ls.unsettled, &start) < 0 ||
 		     !(ls.ruled_out = calloc((ls.unsettled.nr >> t.topo.pageblock_order) + 1, 1)))) {
 		pa_model_destroy(ls.m);
 		ls.m = NULL;
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	}
-	if (ls.m && rp_reporting_seen_init(&ls.reporting, r, ls.m) < 0) {
+	if (ls.m && rp_reporting_seen_init(&ls.reporting, r, &start, ls.m) < 0) {
 		pa_model_destroy(ls.m);
 		ls.m = NULL;
 		pr_fail(err, PR_ENOMEM, "out of memory");
@@ -493,7 +530,7 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	if (ls.lost_window && ls.pending && ls.draining_for && ls.m &&
 	    rp_checkpoint_windows_init(&ls.windows, cps, nr_cps, pa_model_nr_zones(ls.m)) == 0 &&
 	    rp_buddy_changes_init(&ls.buddy_changes, h->nr_cpus) == 0 &&
-	    rp_start_counts_init(&ls.start_counts, &t, h, ls.m) == 0)
+	    rp_start_counts_init(&ls.start_counts, &t, &start, ls.m) == 0)
 		ret = run(&ls, r, opt, err);
 	else if (ls.m)
 		pr_fail(err, PR_ENOMEM, "out of memory");
@@ -502,6 +539,7 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	rp_buddy_changes_release(&ls.buddy_changes);
 	rp_start_counts_release(&ls.start_counts);
 	rp_unsettled_release(&ls.unsettled);
+	free(start_blocks);
 	free(ls.batched);
 	free(ls.pending);
 	free(ls.draining_for);

@@ -153,6 +153,12 @@ struct rp_result {
 						 * allocation overruled (lockstep.c) */
 	uint64_t checks_before_other_cpus;	/* outcomes from a watermark check before
 						 * another cpu's change (replay/buddy_changes.h) */
+	/* pages whose first move on or off the free lists came before the
+	 * kpageflags scan read them; of them, those it read otherwise
+	 * (replay/scan_start.h) */
+	uint64_t scan_pages_before, scan_pages_changed;
+	uint64_t fallback_refills;	/* pages only mm_page_alloc_extfrag traced,
+					 * taken for a refill (lockstep.c) */
 	uint64_t compaction_frees_dropped;	/* frees that handed a page back to compaction */
 	uint64_t isolations_found;	/* blocks a release showed the kernel had isolated */
 	uint64_t isolations_undone;	/* blocks the model had isolated instead, put back */

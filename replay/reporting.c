@@ -17,9 +17,8 @@ void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsig
 }
 
 int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *reader,
-			   struct pa_model *m)
+			   const struct prt_header *h, struct pa_model *m)
 {
-	const struct prt_header *h = prt_reader_header(reader);
 	uint32_t n;
 	const struct prt_reporting_sample *s = prt_reader_reporting(reader, &n);
 	size_t nr = prt_reporting_batches(s, n, NULL, 0);

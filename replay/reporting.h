@@ -69,12 +69,12 @@ struct rp_reporting {
 
 void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsigned nr_orders);
 /* The batches the capture saw (prt_reader_reporting), if any; then the
- * blocks free at capture start count as reported (a host whose worker
+ * blocks free at capture start (h's free map) count as reported (a host whose worker
  * runs 2 s after frees of those orders has reported what was free before
  * the capture; the kernel marks them, /proc/kpageflags does not say, so the
  * capture cannot). -1: out of memory. */
 int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *reader,
-			   struct pa_model *m);
+			   const struct prt_header *h, struct pa_model *m);
 void rp_reporting_release(struct rp_reporting *r);
 /* The kernel failed an allocation of order in zone the model would have
  * served at ts_ns. */

@@ -178,6 +178,7 @@ static int run(struct synth *s, const struct prt_header *h, const struct rp_synt
 		return -1;
 	m = rp_build_model(&t, h, NULL, o->profile, s->err);
 	if (m && rp_standin_init(&in, m, emit, s) == 0) {
+		in.fallback_traced_by_extfrag = t.fallback_traced_by_extfrag;
 		for (uint64_t i = 0; i < h->nr_free_blocks; i++)
 			free_pages += 1ULL << h->free_blocks[i].order;
 		for (unsigned k = 0; k < NR_KINDS; k++)

@@ -57,12 +57,16 @@ static void refill(struct rp_standin *s, const struct pa_request *req,
 
 		if (pfn == PA_PFN_NONE)
 			break;
-		if (i == 0 && p->fallback_mt >= 0)
+		bool claimed = i == 0 && p->fallback_mt >= 0;
+
+		if (claimed)
 			fallback_event(s, req->cpu, pfn, req->order, p);
 		pa_pcp_refill(s->m, req->cpu, pfn, req->order, p->migratetype);
 		if (rp_pfnmap_put(&s->pcp_blocks, pfn,
 				  req->order | (uint64_t)(p->migratetype & 0xff) << 8) < 0)
 			s->lost_blocks++;
+		if (claimed && s->fallback_traced_by_extfrag)
+			continue;
 		s->refills++;
 		emit(s, PRT_EV_ZONE_LOCKED, req->cpu, pfn, req->order, p->migratetype, 0, 1, 0, 0);
 	}

@@ -23,6 +23,9 @@ struct rp_standin {
 	struct rp_pfnmap pcp_blocks;	/* pfn of a block on a pcp list -> order | mt << 8 */
 	rp_emit_fn emit;
 	void *ctx;
+	/* as 6.15+: a fallback's page is traced by mm_page_alloc_extfrag
+	 * alone (replay/translate.h) */
+	bool fallback_traced_by_extfrag;
 	uint64_t refills, drains, fallbacks, lost_blocks;
 };
 

@@ -80,6 +80,15 @@ static void fill_zone(struct pa_zone_desc *d, const struct prt_zone *z, int type
 	}
 }
 
+/* Is the release ("6.18.44-...") major.minor or later? */
+static bool release_at_least(const char *release, long major, long minor)
+{
+	char *end;
+	long ma = strtol(release, &end, 10), mi = *end == '.' ? strtol(end + 1, NULL, 10) : 0;
+
+	return ma > major || (ma == major && mi >= minor);
+}
+
 int rp_translate_init(struct rp_translate *t, const struct prt_header *h, struct pr_error *err)
 {
 	uint32_t n = 0;
@@ -100,6 +109,7 @@ int rp_translate_init(struct rp_translate *t, const struct prt_header *h, struct
 		fill_zone(&t->zones[n], &h->zones[z], type);
 		t->zone_of_prt[z] = (int)n++;
 	}
+	t->fallback_traced_by_extfrag = release_at_least(h->kernel_release, 6, 15);
 	t->topo = (struct pa_topology){ .nr_cpus = h->nr_cpus, .cpu_node = h->cpu_node,
 					.nr_zones = n, .zones = t->zones,
 					.nr_orders = h->nr_orders, .pageblock_order = h->pageblock_order };

@@ -13,6 +13,11 @@ struct rp_translate {
 	struct pa_zone_desc *zones;
 	int *zone_of_prt;		/* prt zone index -> model zone index, -1 */
 	struct pa_topology topo;
+	/* the kernel traces a fallback's page by mm_page_alloc_extfrag alone
+	 * (6.15+: __rmqueue_claim and __rmqueue_steal return it; older
+	 * kernels took it again through __rmqueue_smallest, which traces
+	 * mm_page_alloc_zone_locked) */
+	bool fallback_traced_by_extfrag;
 };
 
 int rp_translate_init(struct rp_translate *t, const struct prt_header *h, struct pr_error *err);

@@ -243,6 +243,65 @@ static void test_fallback_compared_with_extfrag(void **state)
 }
 
 /*
+ * A refill that falls back: 6.15+ traces the page the fallback returns by
+ * mm_page_alloc_extfrag alone (no mm_page_alloc_zone_locked), then the
+ * rest of the batch from the block it claimed. The order-10 movable block
+ * is claimed for unmovable: the page at its head went to cpu 0's pcp list,
+ * the refill's next page is its neighbour, and the allocation takes the
+ * head from the list. Without the rule the model still has the head free,
+ * expects the refill there and the allocation from the buddy lists. On
+ * 6.12 the same page comes with its own mm_page_alloc_zone_locked, which
+ * is the refill, as before.
+ */
+static void fallback_refill_trace(const char *path, const char *release, bool zone_locked_too,
+				  struct rp_result *r)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	struct prt_header h;
+	struct prt_writer *w;
+	struct prt_event claim = { .type = PRT_EV_EXTFRAG, .pfn = ZONE_START, .order = 0,
+				   .migratetype = 0 };
+	struct prt_event refill = { .type = PRT_EV_ZONE_LOCKED, .pfn = ZONE_START, .order = 0,
+				    .migratetype = 0, .arg = { 1 } };
+	struct prt_event alloc = { .type = PRT_EV_ALLOC, .pfn = ZONE_START, .order = 0,
+				   .migratetype = 0, .gfp = 0xcc0 };
+
+	header_with_free(&h, fb, 1);
+	snprintf(h.kernel_release, sizeof(h.kernel_release), "%s", release);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	claim.arg[0] = 10;	/* fallback_order */
+	claim.arg[1] = 1;	/* fallback_migratetype: movable */
+	claim.arg[2] = 1;	/* change_ownership */
+	add_event(w, claim);
+	if (zone_locked_too)
+		add_event(w, refill);
+	refill.pfn = ZONE_START + 1;
+	add_event(w, refill);
+	add_event(w, alloc);
+	end_trace(w, &h, path, r);
+}
+
+static void test_fallback_page_traced_by_extfrag_alone(void **state)
+{
+	struct rp_result r;
+
+	(void)state;
+	fallback_refill_trace(scratch_path("claim618.prt"), "6.18.44-test", false, &r);
+	assert_int_equal(r.extfrag_agree, 1);
+	assert_int_equal(r.fallback_refills, 1);
+	assert_int_equal(r.refills, 1);
+	assert_int_equal(r.refills_agree, 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+
+	fallback_refill_trace(scratch_path("claim612.prt"), "6.12.0-test", true, &r);
+	assert_int_equal(r.fallback_refills, 0);
+	assert_int_equal(r.refills, 2);
+	assert_int_equal(r.refills_agree, 2);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
  * Compaction's fast free scanner: mm_compaction_fast_isolate_freepages says
  * (min_pfn, free_pfn) and 8 pages taken. Walking the movable order-3 list
  * from its tail, the kernel takes the first block at or above low_pfn =
@@ -424,13 +483,18 @@ static void test_slow_free_scanner_stride(void **state)
 }
 
 /* header_with_free, on a host whose free page reporting works from order 9. */
+static void add_setting(struct prt_header *h, const char *key, const char *value)
+{
+	h->settings = realloc(h->settings, (h->nr_settings + 1) * sizeof(*h->settings));
+	assert_non_null(h->settings);
+	snprintf(h->settings[h->nr_settings].key, sizeof(h->settings[0].key), "%s", key);
+	snprintf(h->settings[h->nr_settings++].value, sizeof(h->settings[0].value), "%s", value);
+}
+
 static void reporting_header(struct prt_header *h, const struct prt_free_block *fb, unsigned n)
 {
 	header_with_free(h, fb, n);
-	h->settings = realloc(h->settings, (h->nr_settings + 1) * sizeof(*h->settings));
-	assert_non_null(h->settings);
-	snprintf(h->settings[h->nr_settings].key, sizeof(h->settings[0].key), "page_reporting.order");
-	snprintf(h->settings[h->nr_settings++].value, sizeof(h->settings[0].value), "9");
+	add_setting(h, "page_reporting.order", "9");
 }
 
 /* begin_trace, on that host. */
@@ -755,6 +819,43 @@ static void test_drained_before_named_was_on_pcp(void **state)
 	assert_int_equal(r.refills_unknown, 0);
 	assert_int_equal(r.drains, 1);
 	assert_int_equal(r.drains_unknown, 1);
+}
+
+/*
+ * Capture reads /proc/kpageflags with tracing on: a page the kernel takes
+ * from the lists before the scan reaches it reads as allocated. The scan
+ * here reads the zone's pages over 4096 us from `now` (the first page at
+ * once, 0x10 after 16 us); the kernel refills 0x10 and 0x11 before that,
+ * so they were free when tracing began: an order-1 block, the model's
+ * first choice for order 0 (without the rule it has only the order-9
+ * block and misses both). Page 0 the scan read before its refill: what
+ * the scan said stands, and that refill is a miss either way.
+ */
+static void test_free_map_before_the_scan_read_it(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 9, 1 } };
+	const char *path = scratch_path("scanstart.prt");
+	uint64_t now = next_ts();
+	char interval[64];
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	snprintf(interval, sizeof(interval), "%llu %llu", (unsigned long long)now,
+		 (unsigned long long)(now + 4096 * 1000));
+	add_setting(&h, "capture.kpageflags_scan_ns", interval);
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x10, 0, 1);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x11, 0, 1);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START, 0, 1);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.refills, 3);
+	assert_int_equal(r.refills_agree, 2);
+	assert_int_equal(r.scan_pages_before, 2);
+	assert_int_equal(r.scan_pages_changed, 2);
 }
 
 /*
@@ -1358,6 +1459,7 @@ int main(void)
 		cmocka_unit_test(test_pageblock_type_ruled_out),
 		cmocka_unit_test(test_lone_block_with_exact_start_count_dropped),
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
+		cmocka_unit_test(test_fallback_page_traced_by_extfrag_alone),
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_fast_search_rotates_only_its_block_list),
 		cmocka_unit_test(test_fast_search_limit_from_counts),
@@ -1372,6 +1474,7 @@ int main(void)
 		cmocka_unit_test(test_drain_starts_at_the_freed_list),
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_drained_before_named_was_on_pcp),
+		cmocka_unit_test(test_free_map_before_the_scan_read_it),
 		cmocka_unit_test(test_reclaim_active_limits_pcp),
 		cmocka_unit_test(test_reclaim_ends_when_kswapd_goes_quiet),
 		cmocka_unit_test(test_frees_back_to_compaction),
