@@ -94,7 +94,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"same_zone\":%.6f,\"outcome\":%.6f,\"pcp\":%.6f,\"pcp_refill\":%.6f,"
 	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f,"
 	       "\"pcp_refill_known_share\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
-	       "\"fallbacks\":%llu,\"pageblocks_retyped\":%llu,"
+	       "\"fallbacks\":%llu,\"fallback_captures\":%llu,\"pageblocks_retyped\":%llu,"
 	       "\"corrections\":{\"free_blocks_dropped\":%llu,\"blocks_demoted\":%llu,"
 	       "\"lists_rotated\":%llu,"
 	       "\"untraced_blocks\":%llu,\"frees_past_locked_pcp\":%llu,"
@@ -112,9 +112,10 @@ static void print_json(const char *path, const struct rp_result *r)
 	       frac(r->refills_agree, known_refills(r)), frac(r->drains_agree, known_drains(r)),
 	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations),
 	       frac(known_refills(r), r->refills),
-	       json_frac(fb, r->extfrag_agree, r->extfrag),
-	       json_frac(fb_pfn, r->extfrag_pfn_agree, r->extfrag),
-	       (unsigned long long)r->extfrag, (unsigned long long)r->pageblocks_retyped,
+	       json_frac(fb, r->extfrag_agree, rp_fallbacks_compared(r)),
+	       json_frac(fb_pfn, r->extfrag_pfn_agree, rp_fallbacks_compared(r)),
+	       (unsigned long long)r->extfrag, (unsigned long long)r->extfrag_captures,
+	       (unsigned long long)r->pageblocks_retyped,
 	       (unsigned long long)r->free_blocks_dropped, (unsigned long long)r->blocks_demoted,
 	       (unsigned long long)r->lists_rotated,
 	       (unsigned long long)r->untraced_blocks, (unsigned long long)r->frees_past_locked_pcp,
@@ -171,10 +172,11 @@ static void print_text(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->lists_rotated, (unsigned long long)r->untraced_blocks,
 	       (unsigned long long)r->frees_past_locked_pcp);
 	if (r->extfrag)
-		printf("  fallbacks (mm_page_alloc_extfrag): %llu; the model fell back the same way "
-		       "for %.2f%% (same block for %.2f%%)\n", (unsigned long long)r->extfrag,
-		       100 * frac(r->extfrag_agree, r->extfrag),
-		       100 * frac(r->extfrag_pfn_agree, r->extfrag));
+		printf("  fallbacks (mm_page_alloc_extfrag): %llu (%llu of them compaction "
+		       "captures); the model fell back the same way for %.2f%% of the others "
+		       "(same block for %.2f%%)\n", (unsigned long long)r->extfrag,
+		       (unsigned long long)r->extfrag_captures, 100 * frac(r->extfrag_agree, rp_fallbacks_compared(r)),
+		       100 * frac(r->extfrag_pfn_agree, rp_fallbacks_compared(r)));
 	if (r->isolated_pages || r->isolate_mismatch)
 		printf("  compaction isolated %llu free pages; %llu isolation events did not match "
 		       "the model's free blocks; %llu frees only handed a page back to compaction; "

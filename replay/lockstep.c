@@ -329,14 +329,31 @@ static void compare_fallback(struct lockstep *ls, const struct prt_event *ev, in
 static void take_fallback_page(struct lockstep *ls, const struct prt_event *ev)
 {
 	int mt = rp_translate_mt(ls->t, ev->migratetype);
+	unsigned order;
 
 	if (!ls->t->fallback_traced_by_extfrag || !pa_pcp_order(ls->m, ev->order) ||
-	    (mt != PA_MT_UNMOVABLE && mt != PA_MT_MOVABLE && mt != PA_MT_RECLAIMABLE))
+	    (mt != PA_MT_UNMOVABLE && mt != PA_MT_MOVABLE && mt != PA_MT_RECLAIMABLE) ||
+	    pa_free_block_of(ls->m, ev->pfn, &order) != ev->pfn || order < ev->order)
 		return;
 	note_buddy_split(ls, ev);
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
 	ls->res->fallback_refills++;
+}
+
+/*
+ * compaction_capture traces mm_page_alloc_extfrag too, when the block a
+ * free completed for a compacting task is of another migratetype: no
+ * __rmqueue took it, the free traced next put it together. Its page is
+ * not on the free lists; its task compacts for that order.
+ */
+static bool traced_by_capture(struct lockstep *ls, const struct prt_event *ev)
+{
+	struct rp_compaction_run *run = rp_compaction_run_of(&ls->compaction, ev->pid);
+	unsigned order;
+
+	return run && run->cc_order == ev->order &&
+	       (pa_free_block_of(ls->m, ev->pfn, &order) != ev->pfn || order < ev->order);
 }
 
 static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
@@ -346,6 +363,10 @@ static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
 	ls->res->extfrag++;
 	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
 		return;
+	if (traced_by_capture(ls, ev)) {
+		ls->res->extfrag_captures++;
+		return;
+	}
 	compare_fallback(ls, ev, zone);
 	take_fallback_page(ls, ev);
 }

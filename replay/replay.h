@@ -159,6 +159,8 @@ struct rp_result {
 	uint64_t scan_pages_before, scan_pages_changed;
 	uint64_t fallback_refills;	/* pages only mm_page_alloc_extfrag traced,
 					 * taken for a refill (lockstep.c) */
+	uint64_t extfrag_captures;	/* of extfrag, traced by compaction capture:
+					 * not a fallback, not compared */
 	uint64_t compaction_frees_dropped;	/* frees that handed a page back to compaction */
 	uint64_t isolations_found;	/* blocks a release showed the kernel had isolated */
 	uint64_t isolations_undone;	/* blocks the model had isolated instead, put back */
@@ -169,6 +171,12 @@ struct rp_result {
 	double seconds;
 	uint64_t paranoid_event;	/* event index of the first violation */
 };
+
+/* The fallbacks fallback agreement is over: extfrag events less captures. */
+static inline uint64_t rp_fallbacks_compared(const struct rp_result *r)
+{
+	return r->extfrag - r->extfrag_captures;
+}
 
 /* Count one classified allocation into the breakdowns (replay/tally.c). */
 void rp_tally_allocation(struct rp_result *res, uint64_t gfp, int migratetype, int kernel_zone,

@@ -719,6 +719,58 @@ static void test_compaction_capture(void **state)
 }
 
 /*
+ * compaction_capture traces mm_page_alloc_extfrag as well when the block a
+ * free completes is of another migratetype than the compacting request:
+ * here the free of +0x300 completes the unmovable order-9 block at +0x200
+ * for task 7's movable THP request. That is no __rmqueue fallback: it is
+ * not compared (and its page, not on the free lists, is not taken for a
+ * refill); the capture rule still hands the block to the task.
+ */
+static void test_extfrag_of_a_capture_is_not_a_fallback(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 8, 0 } };
+	const struct { uint8_t type; uint32_t pid; uint64_t pfn; unsigned order; } evs[] = {
+		{ PRT_EV_COMPACT_TRY, 7, PRT_PFN_NONE, 9 },
+		{ PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0 },
+		{ PRT_EV_EXTFRAG, 7, ZONE_START + 0x200, 9 },
+		{ PRT_EV_FREE, 7, ZONE_START + 0x300, 8 },
+		{ PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0 },
+		{ PRT_EV_ALLOC, 7, ZONE_START + 0x200, 9 },
+	};
+	const char *path = scratch_path("capture-extfrag.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	header_with_free(&h, fb, 1);
+	h.pageblock_mt[0][1] = 0;	/* +0x200: unmovable */
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (unsigned i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		struct prt_event ev = { .type = evs[i].type, .pid = evs[i].pid, .pfn = evs[i].pfn,
+					.order = (uint8_t)evs[i].order, .gfp = MOVABLE_GFP,
+					.migratetype = 1 };
+
+		if (ev.type == PRT_EV_COMPACT_BEGIN)
+			ev.arg[0] = ZONE_START;
+		if (ev.type == PRT_EV_EXTFRAG) {
+			ev.arg[0] = 9;	/* fallback_order */
+			ev.arg[1] = 0;	/* fallback_migratetype: unmovable */
+		}
+		add_event(w, ev);
+	}
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.extfrag, 1);
+	assert_int_equal(r.extfrag_captures, 1);
+	assert_int_equal(rp_fallbacks_compared(&r), 0);
+	assert_int_equal(r.fallback_refills, 0);
+	assert_int_equal(r.captures, 1);
+	assert_int_equal(r.captures_used, 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
  * Refills put +0, +1, +2 on cpu 0's order-0 list, head to tail. The kernel
  * drains +1, not the tail +2: +2 is not on its list (taken untraced). The
  * model lets it go after the compare, so the next drain, +0, agrees
@@ -1470,6 +1522,7 @@ int main(void)
 		cmocka_unit_test(test_page_reporting_batches_seen),
 		cmocka_unit_test(test_refill_past_a_reported_block),
 		cmocka_unit_test(test_compaction_capture),
+		cmocka_unit_test(test_extfrag_of_a_capture_is_not_a_fallback),
 		cmocka_unit_test(test_drain_passes_over_the_tail),
 		cmocka_unit_test(test_drain_starts_at_the_freed_list),
 		cmocka_unit_test(test_remote_drain),
