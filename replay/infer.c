@@ -102,12 +102,27 @@ static void note_seen(struct rp_pageblock_hints *hints, const struct prt_header 
 		add_pcp_at_start(hints, ev->pfn, ev->order);
 }
 
+/* Compaction's free scanners name a range they took free blocks from. */
+static void note_scanned(struct rp_pageblock_hints *hints, const struct prt_header *h,
+			 const struct prt_event *ev)
+{
+	for (uint32_t z = 0; hints->scanned && z < h->nr_zones; z++) {
+		uint64_t lo = h->zones[z].start_pfn, hi = lo + h->zones[z].spanned;
+		uint64_t a = ev->arg[0] > lo ? ev->arg[0] : lo, b = ev->arg[1] < hi ? ev->arg[1] : hi;
+
+		for (uint64_t pfn = a; pfn < b; pfn++)
+			swap_bit(hints->scanned, h, pfn, true);
+	}
+}
+
 static void learn(struct rp_pageblock_hints *hints, const struct prt_header *h,
 		  const struct prt_event *ev)
 {
 	int mt = -1;
 	int8_t *s;
 
+	if (ev->type == PRT_EV_COMPACT_ISOLATE_FREE)
+		note_scanned(hints, h, ev);
 	if (ev->pfn == PRT_PFN_NONE)
 		return;
 	note_seen(hints, h, ev);
@@ -192,6 +207,9 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 		hints->freed[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
 	for (uint32_t z = 0; hints->seen && z < h->nr_zones; z++)
 		hints->seen[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
+	hints->scanned = calloc(h->nr_zones ? h->nr_zones : 1, sizeof(*hints->scanned));
+	for (uint32_t z = 0; hints->scanned && z < h->nr_zones; z++)
+		hints->scanned[z] = calloc(h->zones[z].spanned / 8 + 1, 1);
 	hints->nr_events = prt_reader_event_count(r);
 	hints->batched = calloc(hints->nr_events / 8 + 1, 1);
 	recent = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*recent));
@@ -208,6 +226,12 @@ int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, stru
 			note_batched(hints, recent, h->nr_cpus, &ev, i);
 	}
 	free(recent);
+	/* what the trace names, for rp_hints_take_named: pages and the free
+	 * scanners' ranges (kept apart until now: a drain's page inside a
+	 * scanned range may still be the first event naming it) */
+	for (uint32_t z = 0; hints->seen && hints->scanned && z < h->nr_zones; z++)
+		for (uint64_t i = 0; hints->seen[z] && hints->scanned[z] && i < h->zones[z].spanned / 8 + 1; i++)
+			hints->seen[z][i] |= hints->scanned[z][i];
 	if (scan.h && rp_scan_start_blocks(&scan, &hints->free_at_start, &hints->nr_free_at_start) == 0) {
 		hints->scan_pages_before = scan.pages_before_scan;
 		hints->scan_pages_changed = scan.pages_changed;
@@ -236,12 +260,45 @@ void rp_pageblock_hints_release(struct rp_pageblock_hints *hints)
 			free(hints->freed[z]);
 		if (hints->seen)
 			free(hints->seen[z]);
+		if (hints->scanned)
+			free(hints->scanned[z]);
 	}
 	free(hints->mt);
 	free(hints->freed);
 	free(hints->seen);
+	free(hints->scanned);
 	free(hints->pcp_at_start);
 	free(hints->batched);
 	free(hints->free_at_start);
 	memset(hints, 0, sizeof(*hints));
+}
+
+uint8_t **rp_hints_take_named(struct rp_pageblock_hints *hints)
+{
+	uint8_t **named = hints->seen;
+
+	hints->seen = NULL;
+	return named;
+}
+
+bool rp_named(uint8_t *const *named, const struct prt_header *h, uint64_t pfn, unsigned order)
+{
+	for (uint32_t z = 0; named && z < h->nr_zones; z++) {
+		uint64_t first = pfn - h->zones[z].start_pfn;
+
+		if (!named[z] || pfn < h->zones[z].start_pfn || first >= h->zones[z].spanned)
+			continue;
+		for (uint64_t i = first; i < first + (1ULL << order) && i < h->zones[z].spanned; i++)
+			if (named[z][i / 8] >> (i % 8) & 1)
+				return true;
+		return false;
+	}
+	return true;	/* not known not to be named */
+}
+
+void rp_named_release(uint8_t **named, uint32_t nr_zones)
+{
+	for (uint32_t z = 0; named && z < nr_zones; z++)
+		free(named[z]);
+	free(named);
 }

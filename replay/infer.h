@@ -2,6 +2,7 @@
 #ifndef PR_REPLAY_INFER_H
 #define PR_REPLAY_INFER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "capture/prt.h"
@@ -17,7 +18,8 @@ struct rp_block {
 struct rp_pageblock_hints {
 	int8_t **mt;
 	uint8_t **freed;	/* scratch: pages whose last event was a pcp free */
-	uint8_t **seen;		/* scratch: pages some event has named */
+	uint8_t **seen;		/* pages some event has named */
+	uint8_t **scanned;	/* scratch: in a free scanner's reported range */
 	uint32_t nr_zones;
 	uint64_t learned;
 	/* blocks whose first event is mm_page_pcpu_drain: on a pcp list at
@@ -37,6 +39,12 @@ struct rp_pageblock_hints {
 };
 
 int rp_infer_pageblocks(const char *path, struct rp_pageblock_hints *hints, struct pr_error *err);
+/* The pages some event of the trace names (hints->seen), handed over: the
+ * caller releases them with rp_named_release. */
+uint8_t **rp_hints_take_named(struct rp_pageblock_hints *hints);
+/* Does some event of the trace name a page of [pfn, pfn + 2^order)? */
+bool rp_named(uint8_t *const *named, const struct prt_header *h, uint64_t pfn, unsigned order);
+void rp_named_release(uint8_t **named, uint32_t nr_zones);
 /* h with the free map the hints hold in place of the scan's, into *out. */
 void rp_header_at_start(const struct prt_header *h, const struct rp_pageblock_hints *hints,
 			struct prt_header *out);

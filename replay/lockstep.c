@@ -415,14 +415,10 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 }
 
 /* An extfrag or checkpoint event to the observer, after the model applied it. */
-static int observe(struct lockstep *ls, const struct prt_reader *r, const struct prt_event *ev,
+static int observe(struct lockstep *ls, const struct prt_event *ev,
+		   const struct prt_checkpoint *cp, const struct an_model_range *ranges,
 		   struct pr_error *err)
 {
-	const struct prt_checkpoint *cp = NULL;
-	const struct an_model_range *ranges = NULL;
-
-	if (ev->type == PRT_EV_CHECKPOINT && (cp = prt_reader_checkpoint(r)))
-		ranges = rp_checkpoint_windows_take(&ls->windows, cp);
 	return ls->obs->event(ls->obs->ctx, ev, cp, ranges, ls->m, ls->t->mt, ls->res->events - 1,
 			      err);
 }
@@ -435,6 +431,8 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 	double start = pr_now_s();
 
 	const struct rp_observer *obs = ls->obs;
+	const struct prt_checkpoint *cp;
+	const struct an_model_range *ranges;
 	uint64_t last_ts = 0;
 
 	while ((got = prt_reader_next(r, &ev, err)) > 0) {
@@ -451,9 +449,16 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		rp_buddy_changes_event_done(&ls->buddy_changes, ev.cpu, ev.ts_ns);
 		if (ls->observer_failed)
 			return -1;
+		cp = ev.type == PRT_EV_CHECKPOINT ? prt_reader_checkpoint(r) : NULL;
+		ranges = cp ? rp_checkpoint_windows_take(&ls->windows, cp) : NULL;
 		if (obs && obs->event && (ev.type == PRT_EV_EXTFRAG || ev.type == PRT_EV_CHECKPOINT) &&
-		    observe(ls, r, &ev, err) < 0)
+		    observe(ls, &ev, cp, ranges, err) < 0)
 			return -1;
+		/* after the observer: the checkpoint's own row shows the model as it was */
+		if (cp && !ls->first_checkpoint_seen) {
+			ls->first_checkpoint_seen = true;
+			ls_first_checkpoint(ls, cp, ranges);
+		}
 		if (obs && obs->sample && obs->sample_every &&
 		    ls->res->events % obs->sample_every == 0 &&
 		    obs->sample(obs->ctx, ls->m, ls->res->events, ev.ts_ns, err) < 0)
@@ -529,6 +534,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		ls.m = NULL;
 		pr_fail(err, PR_ENOMEM, "out of memory");
 	}
+	ls.start = &start;
+	ls.named = rp_hints_take_named(&hints);
 	ls.batched = hints.batched;	/* kept for the main pass */
 	ls.nr_batched_bits = hints.batched ? hints.nr_events : 0;
 	hints.batched = NULL;
@@ -561,6 +568,7 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	rp_start_counts_release(&ls.start_counts);
 	rp_unsettled_release(&ls.unsettled);
 	free(start_blocks);
+	rp_named_release(ls.named, h->nr_zones);
 	free(ls.batched);
 	free(ls.pending);
 	free(ls.draining_for);

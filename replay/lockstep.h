@@ -57,6 +57,9 @@ struct lockstep {
 	int *draining_for;	/* per cpu: whose lists its last event drained, -1 */
 	uint64_t passed_over;	/* the model's refill choice the kernel last passed over */
 	unsigned times_passed;	/* ... that many times in a row */
+	const struct prt_header *start;	/* the header with the free map at the start */
+	uint8_t **named;	/* per header zone, a bit per page some event names */
+	bool first_checkpoint_seen;
 };
 
 /* The model chose among initial free blocks of unknown list order. */
@@ -76,6 +79,12 @@ unsigned ls_take_untraced(struct lockstep *ls, const struct pa_request *req,
 void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order);
 /* mm_compaction_(fast_)isolate_freepages */
 void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev);
+/* The first checkpoint, read just after the kpageflags scan: initial blocks
+ * of lists it shows shorter that no event names are let go
+ * (replay/first_checkpoint.c). ranges: the model's counts over its read,
+ * or NULL. */
+void ls_first_checkpoint(struct lockstep *ls, const struct prt_checkpoint *cp,
+			 const struct an_model_range *ranges);
 /* mm_compaction_end: the run's held frees, and what its release reveals. */
 void ls_compaction_end(struct lockstep *ls, uint32_t pid);
 /* mm_page_free / mm_page_free_batched (replay/lockstep_free.c) */

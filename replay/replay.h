@@ -161,6 +161,8 @@ struct rp_result {
 					 * taken for a refill (lockstep.c) */
 	uint64_t extfrag_captures;	/* of extfrag, traced by compaction capture:
 					 * not a fallback, not compared */
+	uint64_t blocks_gone_by_first_checkpoint;	/* initial blocks its lists
+							 * lacked (first_checkpoint.c) */
 	uint64_t compaction_frees_dropped;	/* frees that handed a page back to compaction */
 	uint64_t isolations_found;	/* blocks a release showed the kernel had isolated */
 	uint64_t isolations_undone;	/* blocks the model had isolated instead, put back */

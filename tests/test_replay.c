@@ -258,6 +258,14 @@ static void test_replay_into_database(void **state)
 		   "sum(abs(diff) * 10 > kernel_free_pages), sum(diff = 0) from checkpoint_free "
 		   "where run_id = 6 and kernel_free_pages > 0",
 		   "225,0,0,217", "page-cache-reporting checkpoints");
+	/* nearer the low watermark, with the counters (session 7): 2 of 156
+	 * zone rows beyond 1% (DMA32, 2.1% and 3.9%, at the trace's end), 93
+	 * exact */
+	replay_into(db, "traces/page-cache-low-counters.prt");
+	expect_csv(db, "select count(*), sum(abs(diff) * 100 > kernel_free_pages), "
+		   "sum(abs(diff) * 10 > kernel_free_pages), sum(diff = 0) from checkpoint_free "
+		   "where run_id = 7 and kernel_free_pages > 0",
+		   "156,2,0,93", "page-cache-low-counters checkpoints");
 }
 
 int main(void)

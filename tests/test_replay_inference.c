@@ -796,6 +796,27 @@ static void test_drain_passes_over_the_tail(void **state)
 	assert_int_equal(r.untraced_blocks, 1);
 }
 
+/* ... however many blocks are behind the drained one: +2..+9 go. */
+static void test_drain_passes_over_many(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("draingap8.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	for (unsigned i = 0; i < 10; i++)
+		add(w, PRT_EV_ZONE_LOCKED, ZONE_START + i, 0, 1);
+	add(w, PRT_EV_PCPU_DRAIN, ZONE_START + 1, 0, 0);
+	add(w, PRT_EV_PCPU_DRAIN, ZONE_START, 0, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.drains, 2);
+	assert_int_equal(r.drains_agree, 1);
+	assert_int_equal(r.untraced_blocks, 8);
+}
+
 /*
  * free_pcppages_bulk drains the list the free that set it off went to
  * first. Cpu 0 holds +0 on its order-0 list and +4, +2 on its order-1 list
@@ -908,6 +929,45 @@ static void test_free_map_before_the_scan_read_it(void **state)
 	assert_int_equal(r.refills_agree, 2);
 	assert_int_equal(r.scan_pages_before, 2);
 	assert_int_equal(r.scan_pages_changed, 2);
+}
+
+/*
+ * The first checkpoint comes just after the kpageflags scan. Its lists show
+ * one movable order-0 block where the start map has two, and its zone 513
+ * free pages where the model has 514: the block no event of the trace names
+ * (+0x10) is not free. The refill after takes the other one (+0x20), the
+ * next one must split the order-9 block: without the rule the model still
+ * has +0x10 to give.
+ */
+static void test_first_checkpoint_lets_go_of_unnamed_blocks(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1 }, { ZONE_START + 0x20, 0, 1 },
+					     { ZONE_START + 0x200, 9, 1 } };
+	const char *path = scratch_path("firstcp.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	int64_t *blocks, free_pages = 513;
+	struct prt_checkpoint cp = { .seq = 1, .nr_zones = 1, .free_pages = &free_pages };
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 3);
+	cp.nr_orders = h.nr_orders;
+	cp.nr_migratetypes = h.nr_migratetypes;
+	blocks = calloc((size_t)h.nr_orders * h.nr_migratetypes, sizeof(*blocks));
+	assert_non_null(blocks);
+	blocks[0 * h.nr_migratetypes + 1] = 1;	/* order 0, movable */
+	blocks[9 * h.nr_migratetypes + 1] = 1;	/* order 9, movable */
+	cp.free_blocks = blocks;
+	cp.ts_ns = next_ts();
+	assert_int_equal(prt_writer_add_checkpoint(w, &cp, NULL), 0);
+	free(blocks);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x20, 0, 1);
+	add(w, PRT_EV_ZONE_LOCKED, ZONE_START + 0x200, 0, 1);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.refills, 2);
+	assert_int_equal(r.refills_agree, 2);
+	assert_int_equal(r.blocks_gone_by_first_checkpoint, 1);
 }
 
 /*
@@ -1524,10 +1584,12 @@ int main(void)
 		cmocka_unit_test(test_compaction_capture),
 		cmocka_unit_test(test_extfrag_of_a_capture_is_not_a_fallback),
 		cmocka_unit_test(test_drain_passes_over_the_tail),
+		cmocka_unit_test(test_drain_passes_over_many),
 		cmocka_unit_test(test_drain_starts_at_the_freed_list),
 		cmocka_unit_test(test_remote_drain),
 		cmocka_unit_test(test_drained_before_named_was_on_pcp),
 		cmocka_unit_test(test_free_map_before_the_scan_read_it),
+		cmocka_unit_test(test_first_checkpoint_lets_go_of_unnamed_blocks),
 		cmocka_unit_test(test_reclaim_active_limits_pcp),
 		cmocka_unit_test(test_reclaim_ends_when_kswapd_goes_quiet),
 		cmocka_unit_test(test_frees_back_to_compaction),
