@@ -151,6 +151,8 @@ struct rp_result {
 	uint64_t captures, captures_used;	/* compaction captures inferred; confirmed */
 	uint64_t checks_within_slack;		/* failed checks the kernel's pcp
 						 * allocation overruled (lockstep.c) */
+	uint64_t passes_within_slack;		/* passed checks the kernel's zone
+						 * overruled (lockstep.c) */
 	uint64_t checks_before_other_cpus;	/* outcomes from a watermark check before
 						 * another cpu's change (replay/buddy_changes.h) */
 	/* pages whose first move on or off the free lists came before the

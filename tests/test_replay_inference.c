@@ -678,6 +678,47 @@ static void test_pcp_allocation_overrules_a_marginal_check(void **state)
 }
 
 /*
+ * The mirror of the above: the model's Normal zone passes an order-8
+ * check by one page (256 free, 255 discounted, mark 0) and serves the
+ * request there; the kernel took its block from DMA32, the next zone of the
+ * zonelist, so its Normal check failed: within the slack, the kernel's
+ * zone decides (without the rule: other_zone).
+ */
+static void test_other_zone_overrules_a_marginal_pass(void **state)
+{
+	static const uint64_t start[2] = { 0x10000, 0x100000 };
+	const char *path = scratch_path("passslack.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event alloc = { .type = PRT_EV_ALLOC, .pfn = 0x10000, .order = 8,
+				   .migratetype = 1, .gfp = MOVABLE_GFP };
+
+	(void)state;
+	sample_header(&h);
+	for (uint32_t z = 0; z < 2; z++) {
+		struct prt_zone *zone = &h.zones[z];
+
+		zone->start_pfn = start[z];
+		zone->spanned = zone->present = zone->managed = 4096;
+		zone->wmark_min = zone->wmark_low = zone->wmark_high = 0;
+		zone->lowmem_reserve[2] = 0;
+		memset(h.pageblock_mt[z], 1, 8);	/* movable */
+		h.free_blocks[z] = (struct prt_free_block){ start[z], 8, 1 };
+	}
+	h.nr_free_blocks = 2;
+	sample_replay_gfp_flags(&h);
+	h.initial.nr_zones = 0;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add_event(w, alloc);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.classes[RP_other_zone], 0);
+	assert_int_equal(r.passes_within_slack, 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
  * Compaction capture: task 7 compacts for order 9, and its own free of the
  * order-8 block at +0x300 merges with the free +0x200 into an order-9
  * block, which __free_one_page hands to task 7 instead of the lists. Task
@@ -1608,6 +1649,7 @@ int main(void)
 		cmocka_unit_test(test_settled_blocks_proved_not_free),
 		cmocka_unit_test(test_refill_inside_a_model_block_proves_nothing),
 		cmocka_unit_test(test_zone_node_and_failure_classes),
+		cmocka_unit_test(test_other_zone_overrules_a_marginal_pass),
 		/* last: its events move the shared clock past test_remote_drain's */
 		cmocka_unit_test(test_pcp_allocation_overrules_a_marginal_check),
 	};
