@@ -14,7 +14,9 @@
  *                              divergences are classed lost_events until the
  *                              model agrees exactly again (at most
  *                              LOST_WINDOW allocations)
- *   extfrag                    compare the model's fallback
+ *   extfrag                    compare the model's fallback; on 6.15+
+ *                              take the page it returned
+ *                              (replay/lockstep_fallback.c)
  *   compaction isolate         take the isolated free blocks off the lists
  *   compaction begin / end     frees of pages the run isolated are held to
  *                              its end (replay/compaction.h)
@@ -82,8 +84,7 @@ void ls_note_buddy_merge(struct lockstep *ls, const struct prt_event *ev)
 			       ev->order, order);
 }
 
-/* A refill or buddy allocation is about to cut the block holding pfn. */
-static void note_buddy_split(struct lockstep *ls, const struct prt_event *ev)
+void ls_note_buddy_split(struct lockstep *ls, const struct prt_event *ev)
 {
 	unsigned order;
 
@@ -91,92 +92,6 @@ static void note_buddy_split(struct lockstep *ls, const struct prt_event *ev)
 	    order >= ev->order)
 		rp_buddy_split(&ls->buddy_changes, ev->ts_ns, ev->cpu, pa_model_zone_of(ls->m, ev->pfn),
 			       ev->order, order);
-}
-
-/* The prediction again, with the watermark check's free counts adjusted. */
-static void predict_adjusted(const struct lockstep *ls, struct pa_request *req,
-			     const struct pa_wmark_adjust *adj, struct pa_prediction *out)
-{
-	req->wmark_adjust = adj;
-	pa_predict(ls->m, req, out);
-	req->wmark_adjust = NULL;
-}
-
-/*
- * The model's outcome differs from the kernel's, and other cpus changed the
- * buddy lists since this cpu's previous event: the kernel's watermark check
- * may have come before those changes (replay/buddy_changes.h). If checking
- * without them gives the kernel's outcome, that is the prediction.
- */
-static void check_before_other_cpus(struct lockstep *ls, const struct prt_event *ev,
-				    struct pa_request *req, struct pa_prediction *p)
-{
-	bool kernel_ok = ev->pfn != PRT_PFN_NONE;
-	int zone = kernel_ok ? pa_model_zone_of(ls->m, ev->pfn) : p->zone;
-	struct pa_wmark_adjust adj;
-	struct pa_prediction again;
-
-	if (kernel_ok == p->success || zone < 0 ||
-	    !rp_buddy_unseen(&ls->buddy_changes, ev->cpu, ev->ts_ns,
-			     kernel_ok ? RP_CHECK_WINDOW_NS : RP_FAILED_CHECK_WINDOW_NS, zone, &adj))
-		return;
-	predict_adjusted(ls, req, &adj, &again);
-	if (again.success != kernel_ok)
-		return;
-	*p = again;
-	ls->res->checks_before_other_cpus++;
-}
-
-/*
- * The kernel served an allocation from this cpu's pcp list, where the model
- * has its page too, but the model's watermark check failed first: the
- * kernel's NR_FREE_PAGES was above the mark. The model's count drifts from
- * the kernel's by a few pages between checkpoints (at most tens of pages
- * here, one pcp batch being 63); a zone sitting at its min watermark turns
- * that into a failed burst. Within RP_WMARK_SLACK pages the kernel's
- * outcome decides.
- */
-#define RP_WMARK_SLACK 32
-
-static void check_within_slack(struct lockstep *ls, const struct prt_event *ev,
-			       struct pa_request *req, struct pa_prediction *p)
-{
-	struct pa_wmark_adjust adj = { .pages = RP_WMARK_SLACK };
-	struct pa_prediction again;
-
-	if (p->success || ev->pfn == PRT_PFN_NONE || pa_pcp_owner(ls->m, ev->pfn) != (int)ev->cpu)
-		return;
-	adj.zone = pa_model_zone_of(ls->m, ev->pfn);
-	predict_adjusted(ls, req, &adj, &again);
-	if (!again.success)
-		return;
-	*p = again;
-	ls->res->checks_within_slack++;
-}
-
-/*
- * ... and the other way round: the model served the request from a zone
- * the kernel passed over for the next one in the zonelist. Within
- * RP_WMARK_SLACK pages of the mark the kernel's failed check decides:
- * page-cache-low-counters' Normal zone stood 24 pages above the kernel's
- * while the kernel's order-9 checks failed by 7 pages (free 20,667 less
- * 511 against low 20,163): 101 requests the kernel served from DMA32.
- */
-static void pass_within_slack(struct lockstep *ls, const struct prt_event *ev,
-			      struct pa_request *req, struct pa_prediction *p)
-{
-	struct pa_wmark_adjust adj = { .zone = p->zone, .pages = -RP_WMARK_SLACK };
-	struct pa_prediction again;
-	int kernel_zone;
-
-	if (!p->success || ev->pfn == PRT_PFN_NONE ||
-	    (kernel_zone = pa_model_zone_of(ls->m, ev->pfn)) < 0 || kernel_zone == p->zone)
-		return;
-	predict_adjusted(ls, req, &adj, &again);
-	if (!again.success || again.zone != kernel_zone)
-		return;
-	*p = again;
-	ls->res->passes_within_slack++;
 }
 
 static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
@@ -204,9 +119,7 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 		untraced = 0;
 	} else {
 		pa_predict(ls->m, &req, &p);
-		check_before_other_cpus(ls, ev, &req, &p);
-		check_within_slack(ls, ev, &req, &p);
-		pass_within_slack(ls, ev, &req, &p);
+		ls_recheck_watermark(ls, ev, &req, &p);
 		untraced = ls_take_untraced(ls, &req, &p, ev,
 					    rp_translate_mt(ls->t, ev->migratetype));
 	}
@@ -323,80 +236,6 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	ls_capture_after_free(ls, ev->pid, ev->pfn);
 }
 
-/*
- * mm_page_alloc_extfrag fires inside __rmqueue_fallback, before the block
- * moves and before the refill or allocation event: the model, asked the same
- * question now, should fall back from the same migratetype and order, and
- * claim the pageblock or not, as the kernel did.
- */
-static void compare_fallback(struct lockstep *ls, const struct prt_event *ev, int zone)
-{
-	struct pa_prediction p;
-
-	if (pa_predict_rmqueue(ls->m, ev->cpu, zone, ev->order,
-			       rp_translate_mt(ls->t, ev->migratetype), &p) < 0)
-		return;
-	if (p.path != PA_PATH_FALLBACK || p.fallback_mt != rp_translate_mt(ls->t, (int)ev->arg[1]) ||
-	    p.fallback_order != ev->arg[0] || p.change_ownership != !!ev->arg[2])
-		return;
-	ls->res->extfrag_agree++;
-	ls->res->extfrag_pfn_agree += p.pfn == ev->pfn;
-}
-
-/*
- * Where mm_page_alloc_extfrag alone traces a fallback's page (6.15+), a
- * page of a pcp order and type is a refill's: rmqueue_bulk took it (the
- * rest of its batch follows as mm_page_alloc_zone_locked, from the block
- * the fallback claimed). Left free, the model split the claimed block at
- * the next refill around it, and the page, drained later, looked as if it
- * had been on a pcp list since capture start. A page of another order is
- * the mm_page_alloc that follows: that takes it.
- */
-static void take_fallback_page(struct lockstep *ls, const struct prt_event *ev)
-{
-	int mt = rp_translate_mt(ls->t, ev->migratetype);
-	unsigned order;
-
-	if (!ls->t->fallback_traced_by_extfrag || !pa_pcp_order(ls->m, ev->order) ||
-	    (mt != PA_MT_UNMOVABLE && mt != PA_MT_MOVABLE && mt != PA_MT_RECLAIMABLE) ||
-	    pa_free_block_of(ls->m, ev->pfn, &order) != ev->pfn || order < ev->order)
-		return;
-	note_buddy_split(ls, ev);
-	ls_settle_block_of(ls, ev->pfn, ev->order);
-	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
-	ls->res->fallback_refills++;
-}
-
-/*
- * compaction_capture traces mm_page_alloc_extfrag too, when the block a
- * free completed for a compacting task is of another migratetype: no
- * __rmqueue took it, the free traced next put it together. Its page is
- * not on the free lists; its task compacts for that order.
- */
-static bool traced_by_capture(struct lockstep *ls, const struct prt_event *ev)
-{
-	struct rp_compaction_run *run = rp_compaction_run_of(&ls->compaction, ev->pid);
-	unsigned order;
-
-	return run && run->cc_order == ev->order &&
-	       (pa_free_block_of(ls->m, ev->pfn, &order) != ev->pfn || order < ev->order);
-}
-
-static void on_extfrag(struct lockstep *ls, const struct prt_event *ev)
-{
-	int zone = pa_model_zone_of(ls->m, ev->pfn);
-
-	ls->res->extfrag++;
-	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
-		return;
-	if (traced_by_capture(ls, ev)) {
-		ls->res->extfrag_captures++;
-		return;
-	}
-	compare_fallback(ls, ev, zone);
-	take_fallback_page(ls, ev);
-}
-
 static void on_event(struct lockstep *ls, const struct prt_event *ev)
 {
 	struct rp_compaction_run *run;
@@ -413,12 +252,12 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 	case PRT_EV_FREE: ls_on_free(ls, ev); break;
 	case PRT_EV_FREE_BATCHED: ls_on_free_batched(ls, ev); break;
 	case PRT_EV_ZONE_LOCKED:
-		note_buddy_split(ls, ev);
+		ls_note_buddy_split(ls, ev);
 		if (ev->arg[0] && ev->pfn != PRT_PFN_NONE)
 			on_refill(ls, ev);
 		break;
 	case PRT_EV_PCPU_DRAIN: on_drain(ls, ev); break;
-	case PRT_EV_EXTFRAG: on_extfrag(ls, ev); break;
+	case PRT_EV_EXTFRAG: ls_on_extfrag(ls, ev); break;
 	case PRT_EV_COMPACT_ISOLATE_FREE: ls_isolate_free(ls, ev); break;
 	case PRT_EV_COMPACT_TRY:
 		if (ev->order < ls->t->topo.nr_orders)

@@ -97,6 +97,14 @@ void ls_capture_after_free(struct lockstep *ls, uint32_t pid, uint64_t pfn);
 /* After a free or drain of [pfn, 2^order) reached the model: if it went to
  * the buddy lists, what it merged into (replay/buddy_changes.h). */
 void ls_note_buddy_merge(struct lockstep *ls, const struct prt_event *ev);
+/* A refill or buddy allocation is about to cut the block holding ev's pfn. */
+void ls_note_buddy_split(struct lockstep *ls, const struct prt_event *ev);
+/* The model's prediction for ev rechecked where the watermark decided it
+ * (replay/lockstep_wmark.c). */
+void ls_recheck_watermark(struct lockstep *ls, const struct prt_event *ev, struct pa_request *req,
+			  struct pa_prediction *p);
+/* mm_page_alloc_extfrag (replay/lockstep_fallback.c) */
+void ls_on_extfrag(struct lockstep *ls, const struct prt_event *ev);
 /* A free reaching the model (pcp or buddy, as the model decides). */
 enum pa_free_result ls_apply_free(struct lockstep *ls, uint32_t cpu, uint64_t pfn,
 				  unsigned order);
