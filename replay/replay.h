@@ -150,9 +150,9 @@ struct rp_result {
 	uint64_t report_seen, report_seen_pages, report_seen_short, report_seen_wrong;
 	uint64_t captures, captures_used;	/* compaction captures inferred; confirmed */
 	uint64_t checks_within_slack;		/* failed checks the kernel's pcp
-						 * allocation overruled (lockstep.c) */
+						 * allocation overruled (lockstep_wmark.c) */
 	uint64_t passes_within_slack;		/* passed checks the kernel's zone
-						 * overruled (lockstep.c) */
+						 * overruled (lockstep_wmark.c) */
 	uint64_t checks_before_other_cpus;	/* outcomes from a watermark check before
 						 * another cpu's change (replay/buddy_changes.h) */
 	/* pages whose first move on or off the free lists came before the
@@ -160,7 +160,7 @@ struct rp_result {
 	 * (replay/scan_start.h) */
 	uint64_t scan_pages_before, scan_pages_changed;
 	uint64_t fallback_refills;	/* pages only mm_page_alloc_extfrag traced,
-					 * taken for a refill (lockstep.c) */
+					 * taken for a refill (lockstep_fallback.c) */
 	uint64_t extfrag_captures;	/* of extfrag, traced by compaction capture:
 					 * not a fallback, not compared */
 	uint64_t blocks_gone_by_first_checkpoint;	/* initial blocks its lists
