@@ -18,12 +18,14 @@
  * are then cut from the free pages as the scan cuts them (the largest
  * aligned blocks), only in the max-order spans where a page changed.
  *
- * When the scan read each page: capture records the trace-clock time of
- * each slice it read (capture.kpageflags_slices); older captures only the
- * scan's start and end (capture.kpageflags_scan_ns), between which the pages
- * are spread evenly in the order they were read. An error there matters
- * little: a page's first event just after its scan saw the state before
- * that event, which is what the event says.
+ * When the scan read each page: captures record the scan's start and end
+ * (capture.kpageflags_scan_ns), between which the pages are spread evenly
+ * in the order they were read (zone by zone, each from its start rounded
+ * down to PRT_KPAGEFLAGS_SLICE_PAGES). An error there matters little: a
+ * page's first event just after its scan saw the state before that event,
+ * which is what the event says; taking every first move before the scan's
+ * end as decisive measured the same on every bundled trace, so the capture
+ * does not record each slice's read time.
  */
 
 #include <stdint.h>
@@ -35,8 +37,8 @@ struct rp_scan_start {
 	uint64_t start_ns, end_ns;	/* 0, 0: no scan interval, nothing to do */
 	uint64_t total_read;		/* pfns read, over every zone's slices */
 	uint64_t *zone_offset;		/* pfns read before zone z's first slice */
-	/* per zone, a bit per page: some event moved it; the first did so
-	 * before the scan read it; and then, was it free at the start */
+	/* per zone, a bit per page: [0] some event moved it, [1] the first
+	 * did so before the scan read it, [2] then: was it free at the start */
 	uint8_t **bits[3];
 	uint8_t **dirty;		/* per zone, a bit per max-order span */
 	uint64_t pages_before_scan;	/* whose first move came before the scan */
