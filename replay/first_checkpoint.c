@@ -27,25 +27,6 @@
 #include "replay/lockstep.h"
 #include "replay/translate.h"
 
-/* The checkpoint's count for a model zone's list, or -1 (missing). */
-static int64_t kernel_blocks(const struct rp_translate *t, const struct prt_checkpoint *cp,
-			     uint32_t prt_zone, unsigned order, int mt)
-{
-	int64_t sum = 0;
-
-	for (uint32_t tm = 0; tm < cp->nr_migratetypes && tm < PRT_MAX_MIGRATETYPES; tm++) {
-		int64_t v = cp->free_blocks[((size_t)prt_zone * cp->nr_orders + order) *
-						cp->nr_migratetypes + tm];
-
-		if (rp_translate_mt(t, (int)tm) != mt)
-			continue;
-		if (v < 0)
-			return -1;
-		sum += v;
-	}
-	return sum;
-}
-
 /* Let go of up to n initial, never-named blocks of (zone, order, mt), and
  * of no more than *pages pages. */
 static uint64_t let_go(struct lockstep *ls, int zone, unsigned order, int mt, uint64_t n,
@@ -75,9 +56,10 @@ static void reconcile_order(struct lockstep *ls, const struct prt_checkpoint *cp
 			    uint64_t *pages)
 {
 	int64_t kernel[PA_NR_MIGRATETYPES], excess = 0;
+	unsigned types;
 
 	for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++) {
-		if ((kernel[mt] = kernel_blocks(ls->t, cp, pz, order, mt)) < 0)
+		if ((kernel[mt] = rp_checkpoint_blocks(ls->t, cp, pz, order, mt, &types)) < 0)
 			return;
 		excess += (int64_t)model[order][mt] - kernel[mt];
 	}

@@ -109,9 +109,21 @@ static void note_scanned(struct rp_pageblock_hints *hints, const struct prt_head
 	for (uint32_t z = 0; hints->scanned && z < h->nr_zones; z++) {
 		uint64_t lo = h->zones[z].start_pfn, hi = lo + h->zones[z].spanned;
 		uint64_t a = ev->arg[0] > lo ? ev->arg[0] : lo, b = ev->arg[1] < hi ? ev->arg[1] : hi;
+		uint8_t *bits = hints->scanned[z];
 
-		for (uint64_t pfn = a; pfn < b; pfn++)
-			swap_bit(hints->scanned, h, pfn, true);
+		if (!bits || a >= b)
+			continue;
+		/* bit by bit to a byte boundary, then whole bytes: ranges run to
+		 * tens of thousands of pages, ten thousand times a trace */
+		for (uint64_t i = a - lo; i < b - lo;) {
+			if (i % 8 == 0 && i + 8 <= b - lo) {
+				bits[i / 8] = 0xff;
+				i += 8;
+			} else {
+				bits[i / 8] |= (uint8_t)(1u << (i % 8));
+				i++;
+			}
+		}
 	}
 }
 

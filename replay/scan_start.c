@@ -98,14 +98,11 @@ void rp_scan_start_release(struct rp_scan_start *s)
 	memset(s, 0, sizeof(*s));
 }
 
-uint64_t rp_scan_time(const struct rp_scan_start *s, uint64_t pfn)
+/* When the scan read pfn of zone z (trace clock). */
+static uint64_t scan_time(const struct rp_scan_start *s, uint32_t z, uint64_t pfn)
 {
-	int z = zone_index(s->h, pfn);
-	uint64_t read;
+	uint64_t read = s->zone_offset[z] + pfn - first_slice_pfn(&s->h->zones[z]);
 
-	if (!s->end_ns || z < 0 || !s->total_read)
-		return 0;
-	read = s->zone_offset[z] + pfn - first_slice_pfn(&s->h->zones[z]);
 	return s->start_ns +
 	       (uint64_t)((double)(s->end_ns - s->start_ns) * (double)read / (double)s->total_read);
 }
@@ -157,7 +154,7 @@ void rp_scan_start_note(struct rp_scan_start *s, const struct prt_event *ev)
 		if (get_bit(s->bits[MOVED], (uint32_t)z, i))
 			continue;
 		set_bit(s->bits[MOVED], (uint32_t)z, i, true);
-		if (ev->ts_ns >= rp_scan_time(s, pfn))
+		if (ev->ts_ns >= scan_time(s, (uint32_t)z, pfn))
 			continue;	/* the scan read it first: it is what the scan says */
 		set_bit(s->bits[BEFORE_SCAN], (uint32_t)z, i, true);
 		set_bit(s->bits[FREE_AT_START], (uint32_t)z, i, move > 0);

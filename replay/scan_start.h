@@ -57,7 +57,4 @@ void rp_scan_start_note(struct rp_scan_start *s, const struct prt_event *ev);
  */
 int rp_scan_start_blocks(struct rp_scan_start *s, struct prt_free_block **out, uint64_t *n);
 
-/* When the scan read pfn (trace clock), or 0 where there is no scan. */
-uint64_t rp_scan_time(const struct rp_scan_start *s, uint64_t pfn);
-
 #endif

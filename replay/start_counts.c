@@ -23,19 +23,10 @@ static void count_free_map(const struct rp_translate *t, const struct prt_header
 static int64_t sampled(const struct rp_translate *t, const struct prt_checkpoint *cp,
 		       uint32_t prt_zone, unsigned order, int mt)
 {
-	int64_t sum = -1;
+	unsigned types;
+	int64_t v = rp_checkpoint_blocks(t, cp, prt_zone, order, mt, &types);
 
-	for (uint32_t tm = 0; tm < cp->nr_migratetypes && tm < PRT_MAX_MIGRATETYPES; tm++) {
-		int64_t v = cp->free_blocks[((size_t)prt_zone * cp->nr_orders + order) *
-						cp->nr_migratetypes + tm];
-
-		if (rp_translate_mt(t, (int)tm) != mt)
-			continue;
-		if (sum >= 0 || v < 0)
-			return -1;
-		sum = v;
-	}
-	return sum;
+	return types == 1 ? v : -1;
 }
 
 int rp_start_counts_init(struct rp_start_counts *s, const struct rp_translate *t,

@@ -141,6 +141,26 @@ int rp_translate_mt(const struct rp_translate *t, int trace_mt)
 	return trace_mt >= 0 && trace_mt < PRT_MAX_MIGRATETYPES ? t->mt[trace_mt] : -1;
 }
 
+int64_t rp_checkpoint_blocks(const struct rp_translate *t, const struct prt_checkpoint *cp,
+			     uint32_t prt_zone, unsigned order, int mt, unsigned *types)
+{
+	int64_t sum = 0;
+
+	*types = 0;
+	for (uint32_t tm = 0; tm < cp->nr_migratetypes && tm < PRT_MAX_MIGRATETYPES; tm++) {
+		int64_t v = cp->free_blocks[((size_t)prt_zone * cp->nr_orders + order) *
+						cp->nr_migratetypes + tm];
+
+		if (rp_translate_mt(t, (int)tm) != mt)
+			continue;
+		if (v < 0)
+			return -1;
+		sum += v;
+		++*types;
+	}
+	return sum;
+}
+
 static void seed_pageblocks(struct pa_model *m, const struct rp_translate *t,
 			    const struct prt_header *h, const struct rp_pageblock_hints *hints)
 {

@@ -24,6 +24,11 @@ int rp_translate_init(struct rp_translate *t, const struct prt_header *h, struct
 void rp_translate_release(struct rp_translate *t);
 uint64_t rp_translate_gfp(const struct rp_translate *t, uint64_t raw);
 int rp_translate_mt(const struct rp_translate *t, int trace_mt);
+/* A checkpoint's free blocks of (prt_zone, order) on the trace migratetypes
+ * that are the model's mt, summed; -1 if one of them is missing. *types:
+ * how many trace migratetypes that was. */
+int64_t rp_checkpoint_blocks(const struct rp_translate *t, const struct prt_checkpoint *cp,
+			     uint32_t prt_zone, unsigned order, int mt, unsigned *types);
 struct rp_pageblock_hints;
 /*
  * Build and seed a model from the header: pageblock types (the trace's own
