@@ -162,6 +162,7 @@ void pa_model_destroy(struct pa_model *m)
 
 enum pa_profile pa_model_profile(const struct pa_model *m) { return m->profile; }
 uint32_t pa_model_nr_zones(const struct pa_model *m) { return m->nr_zones; }
+uint32_t pa_model_nr_cpus(const struct pa_model *m) { return m->nr_cpus; }
 
 const struct pa_zone_desc *pa_model_zone_desc(const struct pa_model *m, int zone)
 {

@@ -378,6 +378,15 @@ int pa_free_block_mark_reported(struct pa_model *m, uint64_t pfn, unsigned order
  * many, or -1, taking none, if there are more or pfn is on no pcp list. */
 int pa_pcp_take_behind(struct pa_model *m, uint64_t pfn, unsigned max);
 
+/* One cpu's pcp lists of a zone as zoneinfo prints them: pages, and high. */
+struct pa_pcp_state {
+	uint32_t count, high;
+};
+int pa_pcp_state(const struct pa_model *m, int zone, uint32_t cpu, struct pa_pcp_state *out);
+uint32_t pa_model_nr_cpus(const struct pa_model *m);
+/* Start cpu's pcp->high of zone where the capture read it (6.x tunes it per
+ * cpu), within the zone's high_min..high_max. -1 on bad arguments. */
+int pa_pcp_set_high(struct pa_model *m, int zone, uint32_t cpu, uint32_t high);
 /* The cpu whose pcp list holds the block at pfn, or -1. */
 int pa_pcp_owner(const struct pa_model *m, uint64_t pfn);
 /* Does this profile keep blocks of this order on pcp lists? */

@@ -49,6 +49,32 @@ int pa_pcp_owner(const struct pa_model *m, uint64_t pfn)
 	return pg_state(p) == PG_PCP ? (int)pg_cpu(p) : -1;
 }
 
+int pa_pcp_state(const struct pa_model *m, int zone, uint32_t cpu, struct pa_pcp_state *out)
+{
+	const struct pa_pcp *pcp;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones || cpu >= m->nr_cpus)
+		return -1;
+	pcp = &m->zones[zone].pcp[cpu];
+	out->count = (uint32_t)pcp->count;
+	out->high = (uint32_t)pcp->high;
+	return 0;
+}
+
+int pa_pcp_set_high(struct pa_model *m, int zone, uint32_t cpu, uint32_t high)
+{
+	struct pa_pcp *pcp;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones || cpu >= m->nr_cpus || high > INT32_MAX)
+		return -1;
+	pcp = &m->zones[zone].pcp[cpu];
+	if (pcp->high_min != pcp->high_max &&
+	    ((int32_t)high < pcp->high_min || (int32_t)high > pcp->high_max))
+		return -1;
+	pcp->high = (int32_t)high;
+	return 0;
+}
+
 bool pa_pcp_order(const struct pa_model *m, unsigned order)
 {
 	return pcp_allowed(m, order);

@@ -24,6 +24,22 @@ struct an_model_range {
 	uint64_t blocks_max[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];
 	bool free_known;		/* buddy pages over the zoneinfo read */
 	uint64_t free_min, free_max;
+	/* pcp pages and high per cpu over the zoneinfo read, [cpu]; NULL
+	 * where not gathered (the range's owner holds the arrays) */
+	uint32_t *pcp_count_min, *pcp_count_max, *pcp_high_min, *pcp_high_max;
+};
+
+/* One cpu's pcp lists of one zone: zoneinfo's pageset beside the model's. */
+struct an_checkpoint_pcp {
+	uint32_t zone, cpu;		/* the trace's zone index */
+	int64_t kernel_count, kernel_high;	/* -1: missing from the checkpoint */
+	/* nearest the kernel's over the read window, and the range (as for
+	 * model_free_pages) */
+	uint32_t model_count, model_count_min, model_count_max;
+	uint32_t model_high, model_high_min, model_high_max;
+	/* of the model's counts: pages on the list since before tracing that
+	 * no event has shown leaving (the model holds them as unknown) */
+	uint32_t model_unseen;
 };
 
 struct an_checkpoint_zone {
@@ -59,5 +75,15 @@ uint64_t an_buddy_pages(const uint64_t blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES]
 int an_checkpoint_zone(const struct prt_checkpoint *cp, uint32_t zone, const int *mt_map,
 		       const struct pa_zone_state *zs, const struct an_model_range *range,
 		       unsigned nr_orders, struct an_checkpoint_zone *out, struct pr_error *err);
+
+/* Fill *out for (zone, cpu) from cp's pagesets and the model's pcp state now
+ * or, where range has them, over the zoneinfo read, plus unseen pages.
+ * Returns -1 where the checkpoint has no pagesets for them. */
+int an_checkpoint_pcp(const struct prt_checkpoint *cp, uint32_t zone, uint32_t cpu,
+		      const struct pa_pcp_state *now, const struct an_model_range *range,
+		      uint32_t unseen, struct an_checkpoint_pcp *out);
+/* The kernel's count (high) is one the model held during the read. */
+bool an_pcp_count_agrees(const struct an_checkpoint_pcp *p);
+bool an_pcp_high_agrees(const struct an_checkpoint_pcp *p);
 
 #endif

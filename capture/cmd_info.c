@@ -120,6 +120,31 @@ static void print_checkpoint_reads(const struct prt_reader *r)
 	       timed, lo[0] / 1e6, hi[0] / 1e6, lo[1] / 1e6, hi[1] / 1e6);
 }
 
+/* Per-cpu pagesets at each checkpoint: the pcp pages no event accounts for
+ * show up in replay's comparison with them. */
+static void print_checkpoint_pcp(const struct prt_reader *r)
+{
+	uint32_t n, with = 0;
+	const struct prt_checkpoint *cp = prt_reader_checkpoints(r, &n);
+	int64_t most = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t pages = 0;
+
+		if (!cp[i].pcp_count)
+			continue;
+		with++;
+		for (size_t k = 0; k < (size_t)cp[i].nr_zones * cp[i].nr_cpus; k++)
+			pages += cp[i].pcp_count[k] > 0 ? cp[i].pcp_count[k] : 0;
+		most = pages > most ? pages : most;
+	}
+	if (with)
+		printf("checkpoint pcp counts %u of %u checkpoints: at most %lld pages on pcp lists\n",
+		       with, n, (long long)most);
+	else if (n)
+		printf("checkpoint pcp counts not recorded\n");
+}
+
 /* Free page reporting's batches, where the capture polled its counters. */
 static void print_reporting(const struct prt_reader *r)
 {
@@ -198,6 +223,7 @@ static void print_text(const struct prt_reader *r, const struct tally *t)
 		if (t->per_type[ty])
 			printf("  %-36s %12llu\n", prt_event_name(ty), (unsigned long long)t->per_type[ty]);
 	print_checkpoint_reads(r);
+	print_checkpoint_pcp(r);
 	print_reporting(r);
 	printf("allocation failures %llu\n", (unsigned long long)t->failures);
 	printf("lost events      %llu in %llu records\n", (unsigned long long)t->lost_events,

@@ -32,6 +32,11 @@ int procfs_parse_buddyinfo(const char *text, const char *origin, const struct pr
 int procfs_parse_zone_free(const char *text, const struct prt_header *h,
 			   struct prt_checkpoint *cp);
 
+/* Per-cpu "count:" and "high:" of every zone's pagesets from zoneinfo text
+ * into cp->pcp_count and cp->pcp_high [z][cpu] (-1 where absent). -1: no memory. */
+int procfs_parse_zone_pcp(const char *text, const struct prt_header *h,
+			  struct prt_checkpoint *cp);
+
 /* "System RAM" lines at the top level of /proc/iomem as pfn ranges, in file
  * order. *out is malloc'd; -1 with err on text that is not iomem. */
 int procfs_parse_iomem(const char *text, const char *origin, uint32_t page_size,

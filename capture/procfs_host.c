@@ -220,9 +220,12 @@ int procfs_sample(const struct prt_header *h, struct prt_checkpoint *cp, struct 
 	    !(zi = read_timed("/proc/zoneinfo", &zi_read, err)))
 		goto out;
 	if (procfs_parse_pagetypeinfo(pti, "/proc/pagetypeinfo", &copy_names, cp, err) < 0 ||
-	    procfs_parse_buddyinfo(bi, "/proc/buddyinfo", h, cp, err) < 0 ||
-	    procfs_parse_zone_free(zi, h, cp) < 0)
+	    procfs_parse_buddyinfo(bi, "/proc/buddyinfo", h, cp, err) < 0)
 		goto out;
+	if (procfs_parse_zone_free(zi, h, cp) < 0 || procfs_parse_zone_pcp(zi, h, cp) < 0) {
+		pr_fail(err, PR_ENOMEM, "out of memory parsing '/proc/zoneinfo'");
+		goto out;
+	}
 	cp->pagetypeinfo_read = pti_read;
 	cp->zoneinfo_read = zi_read;
 	cp->ts_ns = zi_read.end_ns;	/* after every count it holds */

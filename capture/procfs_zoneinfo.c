@@ -171,3 +171,45 @@ int procfs_parse_zone_free(const char *text, const struct prt_header *h,
 	}
 	return 0;
 }
+
+static int64_t *unknown_counts(size_t n)
+{
+	int64_t *v = malloc((n ? n : 1) * sizeof(*v));
+
+	for (size_t i = 0; v && i < n; i++)
+		v[i] = -1;
+	return v;
+}
+
+int procfs_parse_zone_pcp(const char *text, const struct prt_header *h,
+			  struct prt_checkpoint *cp)
+{
+	size_t n = (size_t)h->nr_zones * h->nr_cpus;
+	long z = -1, cpu = -1;
+
+	cp->nr_cpus = h->nr_cpus;
+	cp->pcp_count = unknown_counts(n);
+	cp->pcp_high = unknown_counts(n);
+	if (!cp->pcp_count || !cp->pcp_high)
+		return -1;
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
+		const char *p = skip_spaces(line);
+		unsigned long long v;
+		size_t at;
+
+		if (strncmp(line, "Node ", 5) == 0) {
+			z++;
+			cpu = -1;
+		} else if (strncmp(p, "cpu:", 4) == 0) {
+			cpu = strtol(p + 4, NULL, 10);
+		} else if (z >= 0 && (uint32_t)z < h->nr_zones && cpu >= 0 &&
+			   (uint32_t)cpu < h->nr_cpus) {
+			at = (size_t)z * h->nr_cpus + (size_t)cpu;
+			if (key_value(p, "count", &v))
+				cp->pcp_count[at] = (int64_t)v;
+			else if (key_value(p, "high", &v))
+				cp->pcp_high[at] = (int64_t)v;
+		}
+	}
+	return 0;
+}

@@ -164,6 +164,11 @@ struct prt_checkpoint {
 	int64_t *buddyinfo;		/* buddyinfo: free blocks [z][o] */
 	int64_t *pageblocks;		/* pagetypeinfo: pageblocks [z][mt] */
 	int64_t *free_pages;		/* zoneinfo "pages free" [z] */
+	/* zoneinfo's per-cpu pagesets, [z][cpu], pages; NULL where the
+	 * capture predates them (the header's own are in its zones' pcp). Each
+	 * cpu's count was read without its lock, once, inside zoneinfo_read. */
+	uint32_t nr_cpus;
+	int64_t *pcp_count, *pcp_high;
 };
 
 /* Free page reporting's counters at one moment (capture/reporting_poll.h):

@@ -33,10 +33,14 @@ int prt_decode_header(const void *p, size_t n, struct prt_header *h, const char 
 
 void prt_encode_checkpoint(struct prt_buf *b, const struct prt_checkpoint *cp);
 int prt_decode_checkpoint(struct prt_cursor *c, struct prt_checkpoint *cp);
-/* A CHECKPOINT record's optional tail: the read windows (absent in files
- * written before it, and in the header's sample, whose layout cannot grow). */
-void prt_encode_checkpoint_windows(struct prt_buf *b, const struct prt_checkpoint *cp);
-int prt_decode_checkpoint_windows(struct prt_cursor *c, struct prt_checkpoint *cp);
+/* A CHECKPOINT record's optional tail: the read windows, then the per-cpu
+ * pagesets (each absent in files written before it, and in the header's
+ * sample, whose layout cannot grow). On -1 the caller releases cp. */
+void prt_encode_checkpoint_tail(struct prt_buf *b, const struct prt_checkpoint *cp);
+int prt_decode_checkpoint_tail(struct prt_cursor *c, struct prt_checkpoint *cp);
+/* Count arrays: u8 present, then n signed varints (NULL: absent). */
+void prt_encode_counts(struct prt_buf *b, const int64_t *v, size_t n);
+int prt_decode_counts(struct prt_cursor *c, int64_t **out, size_t n);
 
 /*
  * Chunk payload (before compression: see prt_chunk.c for the columns).

@@ -16,7 +16,7 @@
 #define MAX_SETTINGS	4096
 #define MAX_PAGEBLOCKS	(1u << 26)
 
-static void encode_counts(struct prt_buf *b, const int64_t *v, size_t n)
+void prt_encode_counts(struct prt_buf *b, const int64_t *v, size_t n)
 {
 	prt_buf_u8(b, v != NULL);
 	for (size_t i = 0; v && i < n; i++)
@@ -32,13 +32,13 @@ void prt_encode_checkpoint(struct prt_buf *b, const struct prt_checkpoint *cp)
 	prt_buf_varint(b, z);
 	prt_buf_varint(b, o);
 	prt_buf_varint(b, m);
-	encode_counts(b, cp->free_blocks, z * o * m);
-	encode_counts(b, cp->buddyinfo, z * o);
-	encode_counts(b, cp->pageblocks, z * m);
-	encode_counts(b, cp->free_pages, z);
+	prt_encode_counts(b, cp->free_blocks, z * o * m);
+	prt_encode_counts(b, cp->buddyinfo, z * o);
+	prt_encode_counts(b, cp->pageblocks, z * m);
+	prt_encode_counts(b, cp->free_pages, z);
 }
 
-static int decode_counts(struct prt_cursor *c, int64_t **out, size_t n)
+int prt_decode_counts(struct prt_cursor *c, int64_t **out, size_t n)
 {
 	*out = NULL;
 	if (!prt_get_u8(c))
@@ -59,6 +59,8 @@ void prt_checkpoint_release(struct prt_checkpoint *cp)
 	free(cp->buddyinfo);
 	free(cp->pageblocks);
 	free(cp->free_pages);
+	free(cp->pcp_count);
+	free(cp->pcp_high);
 	memset(cp, 0, sizeof(*cp));
 }
 
@@ -74,51 +76,13 @@ int prt_decode_checkpoint(struct prt_cursor *c, struct prt_checkpoint *cp)
 	m = cp->nr_migratetypes = (uint32_t)prt_get_varint(c);
 	if (c->bad || z > MAX_ZONES || o > PRT_MAX_ORDERS || m > PRT_MAX_MIGRATETYPES)
 		return -1;
-	if (decode_counts(c, &cp->free_blocks, z * o * m) < 0 ||
-	    decode_counts(c, &cp->buddyinfo, z * o) < 0 ||
-	    decode_counts(c, &cp->pageblocks, z * m) < 0 ||
-	    decode_counts(c, &cp->free_pages, z) < 0) {
+	if (prt_decode_counts(c, &cp->free_blocks, z * o * m) < 0 ||
+	    prt_decode_counts(c, &cp->buddyinfo, z * o) < 0 ||
+	    prt_decode_counts(c, &cp->pageblocks, z * m) < 0 ||
+	    prt_decode_counts(c, &cp->free_pages, z) < 0) {
 		prt_checkpoint_release(cp);
 		return -1;
 	}
-	return 0;
-}
-
-static bool window_known(const struct prt_window *w)
-{
-	return w->end_ns != 0;
-}
-
-void prt_encode_checkpoint_windows(struct prt_buf *b, const struct prt_checkpoint *cp)
-{
-	bool have = window_known(&cp->pagetypeinfo_read) || window_known(&cp->zoneinfo_read);
-
-	prt_buf_u8(b, have);
-	if (!have)
-		return;
-	prt_buf_u64(b, cp->pagetypeinfo_read.start_ns);
-	prt_buf_u64(b, cp->pagetypeinfo_read.end_ns);
-	prt_buf_u64(b, cp->zoneinfo_read.start_ns);
-	prt_buf_u64(b, cp->zoneinfo_read.end_ns);
-}
-
-static int decode_window(struct prt_cursor *c, struct prt_window *w)
-{
-	w->start_ns = prt_get_u64(c);
-	w->end_ns = prt_get_u64(c);
-	if (c->bad || w->start_ns > w->end_ns)
-		return -1;
-	return 0;
-}
-
-int prt_decode_checkpoint_windows(struct prt_cursor *c, struct prt_checkpoint *cp)
-{
-	if (c->p == c->end)
-		return 0;		/* written before windows were recorded */
-	if (!prt_get_u8(c))
-		return c->bad ? -1 : 0;
-	if (decode_window(c, &cp->pagetypeinfo_read) < 0 || decode_window(c, &cp->zoneinfo_read) < 0)
-		return -1;
 	return 0;
 }
 

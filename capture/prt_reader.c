@@ -198,7 +198,7 @@ static int add_checkpoint(struct prt_reader *r, uint32_t len)
 	prt_cursor_init(&c, r->buf, len);
 	if (prt_decode_checkpoint(&c, &cp) < 0)
 		return -1;
-	if (prt_decode_checkpoint_windows(&c, &cp) < 0) {
+	if (prt_decode_checkpoint_tail(&c, &cp) < 0) {
 		prt_checkpoint_release(&cp);
 		return -1;
 	}

@@ -169,7 +169,7 @@ int prt_writer_add_checkpoint(struct prt_writer *w, const struct prt_checkpoint 
 {
 	prt_buf_reset(&w->payload);
 	prt_encode_checkpoint(&w->payload, cp);
-	prt_encode_checkpoint_windows(&w->payload, cp);
+	prt_encode_checkpoint_tail(&w->payload, cp);
 	return write_record(w, PRT_REC_CHECKPOINT, &w->payload, err);
 }
 

@@ -25,7 +25,7 @@
 #include "capture/prt.h"
 #include "common/error.h"
 
-#define DB_SCHEMA_VERSION	3
+#define DB_SCHEMA_VERSION	4
 #define DB_APPLICATION_ID	0x50525044	/* "PRPD": PRAGMA application_id */
 #define DB_DEFAULT_BUSY_MS	5000
 
@@ -105,11 +105,14 @@ int db_add_divergence(struct db_run *run, const struct db_divergence *d, struct 
 int db_add_frag_sample(struct db_run *run, const struct an_frag_sample *s,
 		       struct pr_error *err);
 /* One checkpoint: its zones compared (an_checkpoint_zone for each); how
- * long its pagetypeinfo and zoneinfo reads took, -1 where not recorded. */
+ * long its pagetypeinfo and zoneinfo reads took, -1 where not recorded;
+ * its per-cpu pagesets compared (an_checkpoint_pcp), nr_pcp of them. */
 struct db_checkpoint {
 	uint32_t seq;
 	uint64_t ts_ns, event_index;
 	int64_t pagetypeinfo_read_ns, zoneinfo_read_ns;
+	const struct an_checkpoint_pcp *pcp;
+	uint32_t nr_pcp;
 };
 int db_add_checkpoint(struct db_run *run, const struct db_checkpoint *cp,
 		      const struct an_checkpoint_zone *zones, uint32_t nr_zones,

@@ -101,6 +101,24 @@ static int add_cp_zone(struct db_run *run, int64_t cp_id, const struct an_checkp
 	return 0;
 }
 
+static int add_cp_pcp(struct db_run *run, int64_t cp_id, const struct an_checkpoint_pcp *p,
+		      struct pr_error *err)
+{
+	sqlite3_stmt *st = run->st[RUN_CP_PCP];
+
+	sqlite3_bind_int64(st, 1, cp_id);
+	sqlite3_bind_int(st, 2, (int)p->zone);
+	sqlite3_bind_int(st, 3, (int)p->cpu);
+	bind_count(st, 4, p->kernel_count);
+	sqlite3_bind_int64(st, 5, p->model_count);
+	sqlite3_bind_int64(st, 6, p->model_count_min);
+	sqlite3_bind_int64(st, 7, p->model_count_max);
+	sqlite3_bind_int64(st, 8, p->model_unseen);
+	bind_count(st, 9, p->kernel_high);
+	sqlite3_bind_int64(st, 10, p->model_high);
+	return db_step_done(run->db, st, "adding a checkpoint", err);
+}
+
 int db_add_checkpoint(struct db_run *run, const struct db_checkpoint *cp,
 		      const struct an_checkpoint_zone *zones, uint32_t nr_zones,
 		      struct pr_error *err)
@@ -121,6 +139,9 @@ int db_add_checkpoint(struct db_run *run, const struct db_checkpoint *cp,
 	cp_id = sqlite3_last_insert_rowid(run->db->h);
 	for (uint32_t i = 0; i < nr_zones; i++)
 		if (add_cp_zone(run, cp_id, &zones[i], err) < 0)
+			return run_mark_failed(run, err);
+	for (uint32_t i = 0; i < cp->nr_pcp; i++)
+		if (add_cp_pcp(run, cp_id, &cp->pcp[i], err) < 0)
 			return run_mark_failed(run, err);
 	return 0;
 }

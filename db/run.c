@@ -31,6 +31,7 @@ static const char *const stmt_sql[RUN_NR_STMTS] = {
 			 " kernel_blocks, model_blocks, model_min, model_max)"
 			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
 	[RUN_CP_PB] = "INSERT INTO checkpoint_pageblocks VALUES (?1,?2,?3,?4,?5)",
+	[RUN_CP_PCP] = "INSERT INTO checkpoint_pcp VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 	[RUN_AGREE] = "INSERT INTO agreement VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
 };
 

@@ -185,11 +185,29 @@ static const char schema_v3[] =
 "  JOIN runs r ON r.id = k.run_id"
 "  LEFT JOIN zones z ON z.trace_id = r.trace_id AND z.zone = cz.zone;";
 
+/* Version 4: each cpu's pcp lists at checkpoints (captures record
+ * zoneinfo's pagesets), beside the model's. */
+static const char schema_v4[] =
+"CREATE TABLE checkpoint_pcp ("
+"  checkpoint_id INTEGER NOT NULL REFERENCES checkpoints(id), zone INTEGER NOT NULL,"
+"  cpu INTEGER NOT NULL, kernel_count INTEGER, model_count INTEGER, model_min INTEGER,"
+"  model_max INTEGER, model_unseen INTEGER, kernel_high INTEGER, model_high INTEGER,"
+"  PRIMARY KEY (checkpoint_id, zone, cpu)) WITHOUT ROWID;"
+"CREATE VIEW checkpoint_pcp_diff AS"
+"  SELECT k.run_id, k.seq, k.ts_ns, k.event_index, z.name AS zone, cp.zone AS zone_index,"
+"    cp.cpu, cp.kernel_count, cp.model_count, cp.model_count - cp.kernel_count AS diff,"
+"    cp.model_min, cp.model_max, cp.model_unseen, cp.kernel_high, cp.model_high,"
+"    k.zoneinfo_read_ns"
+"  FROM checkpoint_pcp cp JOIN checkpoints k ON k.id = cp.checkpoint_id"
+"  JOIN runs r ON r.id = k.run_id"
+"  LEFT JOIN zones z ON z.trace_id = r.trace_id AND z.zone = cp.zone;";
+
 static const char *const migration_sql[] = {
 	NULL,		/* version 0: an empty file */
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 #define NR_VERSIONS ((int)(sizeof(migration_sql) / sizeof(migration_sql[0])))
 

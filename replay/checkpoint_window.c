@@ -16,6 +16,7 @@ static bool meets(const struct prt_window *win, uint64_t from, uint64_t to)
 	return win->end_ns && from <= win->end_ns && to >= win->start_ns;
 }
 
+/* The pcp arrays stay unset until a zoneinfo read meets an event gap. */
 static void reset_ranges(struct rp_checkpoint_windows *w)
 {
 	for (uint32_t z = 0; z < w->nr_zones; z++) {
@@ -24,6 +25,38 @@ static void reset_ranges(struct rp_checkpoint_windows *w)
 		memset(r, 0, sizeof(*r));
 		memset(r->blocks_min, 0xff, sizeof(r->blocks_min));
 		r->free_min = UINT64_MAX;
+	}
+}
+
+static void start_pcp(struct rp_checkpoint_windows *w, struct an_model_range *r, uint32_t z)
+{
+	uint32_t *base = w->pcp + (size_t)z * 4 * w->nr_cpus;
+
+	r->pcp_count_min = base;
+	r->pcp_count_max = base + w->nr_cpus;
+	r->pcp_high_min = base + 2 * w->nr_cpus;
+	r->pcp_high_max = base + 3 * w->nr_cpus;
+	for (uint32_t c = 0; c < w->nr_cpus; c++) {
+		r->pcp_count_min[c] = r->pcp_high_min[c] = UINT32_MAX;
+		r->pcp_count_max[c] = r->pcp_high_max[c] = 0;
+	}
+}
+
+static void fold_pcp(struct rp_checkpoint_windows *w, const struct pa_model *m, uint32_t z)
+{
+	struct an_model_range *r = &w->range[z];
+
+	if (!r->pcp_count_min)
+		start_pcp(w, r, z);
+	for (uint32_t c = 0; c < w->nr_cpus; c++) {
+		struct pa_pcp_state s;
+
+		if (pa_pcp_state(m, (int)z, c, &s) < 0)
+			continue;
+		r->pcp_count_min[c] = s.count < r->pcp_count_min[c] ? s.count : r->pcp_count_min[c];
+		r->pcp_count_max[c] = s.count > r->pcp_count_max[c] ? s.count : r->pcp_count_max[c];
+		r->pcp_high_min[c] = s.high < r->pcp_high_min[c] ? s.high : r->pcp_high_min[c];
+		r->pcp_high_max[c] = s.high > r->pcp_high_max[c] ? s.high : r->pcp_high_max[c];
 	}
 }
 
@@ -41,15 +74,20 @@ static void note_next(struct rp_checkpoint_windows *w)
 }
 
 int rp_checkpoint_windows_init(struct rp_checkpoint_windows *w, const struct prt_checkpoint *cps,
-			       uint32_t nr_cps, uint32_t nr_model_zones)
+			       uint32_t nr_cps, uint32_t nr_model_zones, uint32_t nr_cpus)
 {
 	memset(w, 0, sizeof(*w));
 	w->cps = cps;
 	w->nr_cps = nr_cps;
 	w->nr_zones = nr_model_zones;
+	w->nr_cpus = nr_cpus;
 	w->range = calloc(nr_model_zones ? nr_model_zones : 1, sizeof(*w->range));
-	if (!w->range)
+	w->pcp = calloc((size_t)(nr_model_zones ? nr_model_zones : 1) * 4 * (nr_cpus ? nr_cpus : 1),
+			sizeof(*w->pcp));
+	if (!w->range || !w->pcp) {
+		rp_checkpoint_windows_release(w);
 		return -1;
+	}
 	reset_ranges(w);
 	note_next(w);
 	return 0;
@@ -58,6 +96,7 @@ int rp_checkpoint_windows_init(struct rp_checkpoint_windows *w, const struct prt
 void rp_checkpoint_windows_release(struct rp_checkpoint_windows *w)
 {
 	free(w->range);
+	free(w->pcp);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -110,8 +149,11 @@ void rp_checkpoint_windows_fold(struct rp_checkpoint_windows *w, const struct pa
 			continue;
 		if (blocks)
 			fold_blocks(&w->range[z], now);
-		if (free_pages)
+		if (free_pages) {
 			fold_free(&w->range[z], now);
+			if (cp->pcp_count)
+				fold_pcp(w, m, z);
+		}
 	}
 }
 

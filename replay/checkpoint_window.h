@@ -21,16 +21,17 @@
 struct rp_checkpoint_windows {
 	const struct prt_checkpoint *cps;	/* the reader's, in delivery order */
 	uint32_t nr_cps, next;			/* next: the first not yet delivered */
-	uint32_t nr_zones;			/* model zones */
+	uint32_t nr_zones, nr_cpus;		/* the model's */
 	uint64_t prev_ts;			/* the last event's time */
 	struct an_model_range *range;		/* [nr_zones] */
+	uint32_t *pcp;				/* the ranges' pcp arrays */
 	uint32_t range_for;			/* the checkpoint range is for, + 1 */
 	uint64_t first_start;			/* cps[next]'s earliest window start */
 };
 
 /* 0, or -1 out of memory. A trace without windows costs a compare per event. */
 int rp_checkpoint_windows_init(struct rp_checkpoint_windows *w, const struct prt_checkpoint *cps,
-			       uint32_t nr_cps, uint32_t nr_model_zones);
+			       uint32_t nr_cps, uint32_t nr_model_zones, uint32_t nr_cpus);
 void rp_checkpoint_windows_release(struct rp_checkpoint_windows *w);
 
 void rp_checkpoint_windows_fold(struct rp_checkpoint_windows *w, const struct pa_model *m,

@@ -232,7 +232,7 @@ static int observe(struct freerun *fr, struct prt_reader *r, const struct prt_ev
 		return 0;
 	if (obs->event && (ev->type == PRT_EV_EXTFRAG || ev->type == PRT_EV_CHECKPOINT) &&
 	    obs->event(obs->ctx, ev, ev->type == PRT_EV_CHECKPOINT ? prt_reader_checkpoint(r) : NULL,
-		       NULL, fr->m, fr->t->mt, n - 1, fr->err) < 0)
+		       NULL, NULL, fr->m, fr->t->mt, n - 1, fr->err) < 0)
 		return -1;
 	if (obs->sample && obs->sample_every && n % obs->sample_every == 0 &&
 	    obs->sample(obs->ctx, fr->m, n, ev->ts_ns, fr->err) < 0)

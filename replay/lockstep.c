@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "capture/prt.h"
+#include "replay/checkpoint_pcp.h"
 #include "replay/infer.h"
 #include "replay/lockstep.h"
 #include "replay/replay.h"
@@ -136,6 +137,9 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 			c = RP_state_desync;
 		else if (c != RP_exact_pfn && r == PA_APPLY_UNKNOWN)
 			c = RP_unknown_state;
+		if (r == PA_APPLY_UNKNOWN && pa_pcp_order(ls->m, ev->order))
+			rp_pcp_before_left(&ls->pcp_before, pa_model_zone_of(ls->m, ev->pfn), ev->cpu,
+					   ev->order);
 	}
 	if (captured != PA_PFN_NONE)
 		rp_capture_used(&ls->capture, ls->m, ev->pid, ev->pfn);
@@ -223,6 +227,8 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	}
 	ls->res->drains++;
 	ls->res->remote_drains += (uint32_t)owner != ev->cpu;
+	if (pa_page_unknown(ls->m, ev->pfn))
+		rp_pcp_before_left(&ls->pcp_before, zone, (uint32_t)owner, ev->order);
 	if (pa_predict_drain(ls->m, (uint32_t)owner, zone) == ev->pfn)
 		ls->res->drains_agree++;
 	else if (pa_page_unknown(ls->m, ev->pfn))
@@ -282,10 +288,10 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 /* An extfrag or checkpoint event to the observer, after the model applied it. */
 static int observe(struct lockstep *ls, const struct prt_event *ev,
 		   const struct prt_checkpoint *cp, const struct an_model_range *ranges,
-		   struct pr_error *err)
+		   const struct rp_pcp_rows *pcp, struct pr_error *err)
 {
-	return ls->obs->event(ls->obs->ctx, ev, cp, ranges, ls->m, ls->t->mt, ls->res->events - 1,
-			      err);
+	return ls->obs->event(ls->obs->ctx, ev, cp, ranges, pcp, ls->m, ls->t->mt,
+			      ls->res->events - 1, err);
 }
 
 static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_options *opt,
@@ -298,6 +304,7 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 	const struct rp_observer *obs = ls->obs;
 	const struct prt_checkpoint *cp;
 	const struct an_model_range *ranges;
+	struct rp_pcp_rows pcp = { .rows = ls->pcp_rows };
 	uint64_t last_ts = 0;
 
 	while ((got = prt_reader_next(r, &ev, err)) > 0) {
@@ -316,8 +323,11 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 			return -1;
 		cp = ev.type == PRT_EV_CHECKPOINT ? prt_reader_checkpoint(r) : NULL;
 		ranges = cp ? rp_checkpoint_windows_take(&ls->windows, cp) : NULL;
+		pcp.n = cp ? rp_checkpoint_pcp_compare(ls->t, ls->start->nr_zones, cp, ranges, ls->m,
+						       &ls->pcp_before, ls->pcp_rows,
+						       ls->nr_pcp_rows, ls->res) : 0;
 		if (obs && obs->event && (ev.type == PRT_EV_EXTFRAG || ev.type == PRT_EV_CHECKPOINT) &&
-		    observe(ls, &ev, cp, ranges, err) < 0)
+		    observe(ls, &ev, cp, ranges, pcp.n ? &pcp : NULL, err) < 0)
 			return -1;
 		/* after the observer: the checkpoint's own row shows the model as it was */
 		if (cp && !ls->first_checkpoint_seen) {
@@ -378,6 +388,7 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 		goto out_reader;
 	ls.t = &t;
 	ls.nr_cpus = h->nr_cpus;
+	ls.nr_pcp_rows = h->nr_zones * h->nr_cpus;
 	rp_reporting_init(&ls.reporting, h, t.topo.nr_orders);
 
 	ls.lost_window = calloc(h->nr_cpus ? h->nr_cpus : 1, sizeof(*ls.lost_window));
@@ -421,9 +432,13 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	}
 	cps = prt_reader_checkpoints(r, &nr_cps);
 	if (ls.lost_window && ls.pending && ls.draining_for && ls.m &&
-	    rp_checkpoint_windows_init(&ls.windows, cps, nr_cps, pa_model_nr_zones(ls.m)) == 0 &&
+	    rp_checkpoint_windows_init(&ls.windows, cps, nr_cps, pa_model_nr_zones(ls.m),
+				       pa_model_nr_cpus(ls.m)) == 0 &&
 	    rp_buddy_changes_init(&ls.buddy_changes, h->nr_cpus) == 0 &&
-	    rp_start_counts_init(&ls.start_counts, &t, &start, ls.m) == 0)
+	    rp_start_counts_init(&ls.start_counts, &t, &start, ls.m) == 0 &&
+	    rp_pcp_before_init(&ls.pcp_before, h, &t, pa_model_nr_zones(ls.m),
+			       pa_model_nr_cpus(ls.m)) == 0 &&
+	    (ls.pcp_rows = calloc((size_t)ls.nr_pcp_rows + 1, sizeof(*ls.pcp_rows))) != NULL)
 		ret = run(&ls, r, opt, err);
 	else if (ls.m)
 		pr_fail(err, PR_ENOMEM, "out of memory");
@@ -431,6 +446,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	rp_checkpoint_windows_release(&ls.windows);
 	rp_buddy_changes_release(&ls.buddy_changes);
 	rp_start_counts_release(&ls.start_counts);
+	rp_pcp_before_release(&ls.pcp_before);
+	free(ls.pcp_rows);
 	rp_unsettled_release(&ls.unsettled);
 	free(start_blocks);
 	rp_named_release(ls.named, h->nr_zones);

@@ -21,6 +21,7 @@
 #include "replay/reporting.h"
 #include "replay/start_counts.h"
 #include "replay/translate.h"
+#include "replay/pcp_before.h"
 #include "replay/unsettled.h"
 
 #define LOST_WINDOW 4096
@@ -50,6 +51,9 @@ struct lockstep {
 	struct rp_checkpoint_windows windows;	/* the model over checkpoints' reads */
 	struct rp_buddy_changes buddy_changes;	/* recent, per cpu, for watermark checks */
 	struct rp_start_counts start_counts;	/* free-map lists exact at capture start */
+	struct rp_pcp_before pcp_before;	/* pcp pages no event has named yet */
+	struct an_checkpoint_pcp *pcp_rows;	/* a checkpoint's pagesets compared */
+	uint32_t nr_pcp_rows;			/* room: trace zones x cpus */
 	uint8_t *ruled_out;	/* per pageblock: migratetypes the trace ruled out */
 	uint8_t *batched;	/* per event: a free whose batched event follows */
 	uint64_t nr_batched_bits;

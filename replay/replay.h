@@ -45,6 +45,13 @@ struct prt_header;
 struct prt_event;
 struct prt_checkpoint;
 struct an_model_range;
+struct an_checkpoint_pcp;
+
+/* A checkpoint's pagesets beside the model's pcp lists (checkpoint_pcp.h). */
+struct rp_pcp_rows {
+	const struct an_checkpoint_pcp *rows;
+	uint32_t n;
+};
 
 /* One classified kernel allocation, as an observer sees it. */
 struct rp_allocation {
@@ -68,10 +75,12 @@ struct rp_observer {
 	/* mm_page_alloc_extfrag and checkpoint events, after the model has
 	 * applied everything before them; cp is the sample of a checkpoint,
 	 * ranges (per model zone, or NULL) the model over its read windows;
-	 * mt_map translates the trace's migratetype numbers to the model's */
+	 * mt_map translates the trace's migratetype numbers to the model's;
+	 * pcp the checkpoint's pagesets compared (NULL: none) */
 	int (*event)(void *ctx, const struct prt_event *ev, const struct prt_checkpoint *cp,
-		     const struct an_model_range *ranges, const struct pa_model *m,
-		     const int *mt_map, uint64_t event_index, struct pr_error *err);
+		     const struct an_model_range *ranges, const struct rp_pcp_rows *pcp,
+		     const struct pa_model *m, const int *mt_map, uint64_t event_index,
+		     struct pr_error *err);
 	/* every sample_every events and once at the end */
 	int (*sample)(void *ctx, const struct pa_model *m, uint64_t event_index, uint64_t ts_ns,
 		      struct pr_error *err);
@@ -172,6 +181,11 @@ struct rp_result {
 	uint64_t frees_past_locked_pcp;	/* another cpu was draining: straight to buddy */
 	uint64_t extfrag_agree;		/* model fell back the same way (mt, order, claim) */
 	uint64_t extfrag_pfn_agree;	/* ... and to the same block */
+	/* checkpoints with per-cpu pagesets; (zone, cpu) pairs compared, whose
+	 * count and high the model held during the read (checkpoint_pcp.h);
+	 * the model's count less the kernel's where it differed most */
+	uint64_t pcp_checkpoints, pcp_checked, pcp_count_agree, pcp_high_agree;
+	int64_t pcp_worst_diff;
 	double seconds;
 	uint64_t paranoid_event;	/* event index of the first violation */
 };

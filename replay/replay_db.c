@@ -106,8 +106,9 @@ static int64_t read_ns(const struct prt_window *w)
 }
 
 static int checkpoint(struct rp_db_sink *s, const struct prt_checkpoint *cp,
-		      const struct an_model_range *ranges, const struct pa_model *m,
-		      const int *mt_map, uint64_t index, struct pr_error *err)
+		      const struct an_model_range *ranges, const struct rp_pcp_rows *pcp,
+		      const struct pa_model *m, const int *mt_map, uint64_t index,
+		      struct pr_error *err)
 {
 	struct an_checkpoint_zone zones[64];
 	uint32_t n = 0;
@@ -124,13 +125,14 @@ static int checkpoint(struct rp_db_sink *s, const struct prt_checkpoint *cp,
 	return db_add_checkpoint(s->run, &(struct db_checkpoint){
 					 .seq = cp->seq, .ts_ns = cp->ts_ns, .event_index = index,
 					 .pagetypeinfo_read_ns = read_ns(&cp->pagetypeinfo_read),
-					 .zoneinfo_read_ns = read_ns(&cp->zoneinfo_read) },
+					 .zoneinfo_read_ns = read_ns(&cp->zoneinfo_read),
+					 .pcp = pcp ? pcp->rows : NULL, .nr_pcp = pcp ? pcp->n : 0 },
 				 zones, n, err);
 }
 
 static int event(void *ctx, const struct prt_event *ev, const struct prt_checkpoint *cp,
-		 const struct an_model_range *ranges, const struct pa_model *m, const int *mt_map,
-		 uint64_t index, struct pr_error *err)
+		 const struct an_model_range *ranges, const struct rp_pcp_rows *pcp,
+		 const struct pa_model *m, const int *mt_map, uint64_t index, struct pr_error *err)
 {
 	struct rp_db_sink *s = ctx;
 	int alloc_mt = ev->migratetype >= 0 && ev->migratetype < PRT_MAX_MIGRATETYPES ?
@@ -138,7 +140,7 @@ static int event(void *ctx, const struct prt_event *ev, const struct prt_checkpo
 	int fb_mt = ev->arg[1] < PRT_MAX_MIGRATETYPES ? mt_map[ev->arg[1]] : -1;
 
 	if (ev->type == PRT_EV_CHECKPOINT)
-		return cp ? checkpoint(s, cp, ranges, m, mt_map, index, err) : 0;
+		return cp ? checkpoint(s, cp, ranges, pcp, m, mt_map, index, err) : 0;
 	an_extfrag_add(&s->extfrag, (unsigned)ev->arg[0], s->pageblock_order, alloc_mt, fb_mt,
 		       ev->arg[2] != 0);
 	return 0;

@@ -194,6 +194,19 @@ static void carve_pcp_at_start(struct pa_model *m, const struct rp_block *b)
 	pa_model_mark_unknown(m, b->pfn, b->order);
 }
 
+/* 6.x tunes each cpu's pcp->high on its own: two cpus of one zone may
+ * start at 5,848 and 30,720. The zone's description holds cpu 0's. */
+static void seed_pcp_high(struct pa_model *m, const struct rp_translate *t,
+			  const struct prt_header *h)
+{
+	for (uint32_t z = 0; z < h->nr_zones; z++) {
+		int mz = t->zone_of_prt[z];
+
+		for (uint32_t c = 0; mz >= 0 && h->zones[z].pcp && c < h->nr_cpus; c++)
+			pa_pcp_set_high(m, mz, c, h->zones[z].pcp[c].high);
+	}
+}
+
 struct pa_model *rp_build_model(const struct rp_translate *t, const struct prt_header *h,
 				const struct rp_pageblock_hints *hints, enum pa_profile profile,
 				struct pr_error *err)
@@ -216,5 +229,6 @@ struct pa_model *rp_build_model(const struct rp_translate *t, const struct prt_h
 	}
 	for (uint64_t i = 0; hints && i < hints->nr_pcp_at_start; i++)
 		carve_pcp_at_start(m, &hints->pcp_at_start[i]);
+	seed_pcp_high(m, t, h);
 	return m;
 }

@@ -31,7 +31,7 @@ static void test_create_schema(void **state)
 	assert_q_text(p, "PRAGMA journal_mode", "wal");
 	assert_int_equal(q_int(p, "SELECT count(*) FROM sqlite_master WHERE name IN ('traces',"
 			 "'runs','divergences','frag_samples','checkpoints','gfp_flags')"), 6);
-	assert_int_equal(q_int(p, "SELECT count(*) FROM sqlite_master WHERE type='view'"), 7);
+	assert_int_equal(q_int(p, "SELECT count(*) FROM sqlite_master WHERE type='view'"), 8);
 	assert_q_text(p, "SELECT name FROM migratetypes WHERE id=1", "Movable");
 }
 

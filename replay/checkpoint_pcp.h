@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PR_REPLAY_CHECKPOINT_PCP_H
+#define PR_REPLAY_CHECKPOINT_PCP_H
+
+#include "analysis/checkpoint.h"
+#include "replay/pcp_before.h"
+#include "replay/replay.h"
+#include "replay/translate.h"
+
+/* At checkpoint cp (after the model applied every event before it): count
+ * into res the (zone, cpu) pagesets whose count and high the model held
+ * during the zoneinfo read, its count with the pages on the list since
+ * before tracing that no event has shown leaving. The comparisons go into
+ * rows (up to cap); returns how many. Traces without pagesets add nothing. */
+uint32_t rp_checkpoint_pcp_compare(const struct rp_translate *t, uint32_t nr_prt_zones,
+				   const struct prt_checkpoint *cp,
+				   const struct an_model_range *ranges, const struct pa_model *m,
+				   const struct rp_pcp_before *before, struct an_checkpoint_pcp *rows,
+				   uint32_t cap, struct rp_result *res);
+
+#endif
