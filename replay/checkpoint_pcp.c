@@ -45,3 +45,18 @@ uint32_t rp_checkpoint_pcp_compare(const struct rp_translate *t, uint32_t nr_prt
 	}
 	return n;
 }
+
+void rp_checkpoint_pcp_resync_high(const struct rp_translate *t, uint32_t nr_prt_zones,
+				   const struct prt_checkpoint *cp, struct pa_model *m)
+{
+	for (uint32_t z = 0; cp->pcp_high && z < nr_prt_zones && z < cp->nr_zones; z++) {
+		int mz = t->zone_of_prt[z];
+
+		for (uint32_t c = 0; mz >= 0 && c < cp->nr_cpus; c++) {
+			int64_t high = cp->pcp_high[(size_t)z * cp->nr_cpus + c];
+
+			if (high >= 0)
+				pa_pcp_set_high(m, mz, c, (uint32_t)high);
+		}
+	}
+}

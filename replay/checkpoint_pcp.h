@@ -18,4 +18,10 @@ uint32_t rp_checkpoint_pcp_compare(const struct rp_translate *t, uint32_t nr_prt
 				   const struct rp_pcp_before *before, struct an_checkpoint_pcp *rows,
 				   uint32_t cap, struct rp_result *res);
 
+/* Each cpu's pcp->high as the checkpoint read it: the vmstat worker lowers
+ * it once a second (decay_pcp_high) with no event, only the drains it
+ * makes show. */
+void rp_checkpoint_pcp_resync_high(const struct rp_translate *t, uint32_t nr_prt_zones,
+				   const struct prt_checkpoint *cp, struct pa_model *m);
+
 #endif

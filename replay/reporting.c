@@ -23,6 +23,7 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 	const struct prt_reporting_sample *s = prt_reader_reporting(reader, &n);
 	size_t nr = prt_reporting_batches(s, n, NULL, 0);
 
+	r->seen.polled = n > 0;
 	if (!r->order || !nr)
 		return 0;
 	r->seen.batches = calloc(nr, sizeof(*r->seen.batches));
@@ -59,7 +60,7 @@ void rp_reporting_failed(struct rp_reporting *r, struct pa_model *m, int zone, u
 	uint64_t pfns[RP_REPORT_CAPACITY];
 	unsigned orders[RP_REPORT_CAPACITY], n;
 
-	if (!r->order || order < r->order || r->seen.nr)
+	if (!r->order || order < r->order || r->seen.polled)
 		return;
 	n = pa_free_blocks_from(m, zone, r->order, pfns, orders, RP_REPORT_CAPACITY - r->nr_held);
 	for (unsigned i = 0; i < n; i++)
@@ -69,7 +70,7 @@ void rp_reporting_failed(struct rp_reporting *r, struct pa_model *m, int zone, u
 int rp_reporting_hold(struct rp_reporting *r, struct pa_model *m, uint64_t pfn, unsigned order,
 		      uint64_t ts_ns)
 {
-	if (!r->order || order < r->order || r->seen.nr)
+	if (!r->order || order < r->order || r->seen.polled)
 		return -1;
 	return hold(r, m, pfn, order, ts_ns + RP_REPORT_SEEN_NS);
 }

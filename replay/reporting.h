@@ -46,9 +46,11 @@
  * walks (zones in order, each with free pages above low + a batch's worth;
  * orders up from page_reporting_order; each list from its head; blocks not
  * reported already), and puts them back at their lists' tails, reported.
- * The inferences above are then off: the batches say when, not a guess.
+ * The inferences above are then off: the batches say when, not a guess,
+ * also where the counters never moved (no batch ran while tracing).
  */
 struct rp_reporting_seen {
+	bool polled;			/* the capture polled the counters */
 	struct prt_reporting_batch *batches;
 	size_t nr, next;
 	uint64_t until_ns;		/* end of the batch held, 0: none */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "replay/replay.h"
 #include "tests/test_db_helpers.h"
 
 #define MOVABLE_GFP 0x10004aULL		/* HARDWALL|IO|MOVABLE|HIGHMEM */
@@ -111,10 +112,78 @@ static void test_counts_compared_over_read_windows(void **state)
 			" FROM checkpoint_free WHERE seq = 3", "1008..1008 0");
 }
 
+/* A checkpoint whose zoneinfo pagesets say count[c] and high[c] per cpu. */
+static void add_pcp_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts,
+			       const int64_t count[2], const int64_t high[2])
+{
+	int64_t free_pages = 1024, c[2] = { count[0], count[1] }, hi[2] = { high[0], high[1] };
+	struct prt_checkpoint cp = { .ts_ns = ts, .seq = seq, .nr_zones = 1,
+				     .nr_orders = ORDERS, .nr_migratetypes = MTS,
+				     .free_pages = &free_pages, .nr_cpus = 2,
+				     .pcp_count = c, .pcp_high = hi,
+				     .zoneinfo_read = { ts - 10, ts } };
+
+	assert_int_equal(prt_writer_add_checkpoint(w, &cp, NULL), 0);
+}
+
+/*
+ * Each cpu's pcp lists beside the checkpoint's pagesets. cpu 1 starts with
+ * 4 pages on its lists that no event names and its own high (6.x tunes
+ * each cpu's); a drain of one of them leaves 3. Checkpoint 2 has a page
+ * on cpu 0's lists that no event put there, and cpu 1's high lowered (the
+ * vmstat worker's decay, untraced): the model takes it for checkpoint 3.
+ */
+static void test_pcp_lists_compared_with_pagesets(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("cppcp.prt"), *db = scratch_path("cppcp.db");
+	struct rp_options opt = { .profile = -1 };
+	struct pr_error err = { 0 };
+	struct prt_event drain = { .ts_ns = 100, .cpu = 1, .type = PRT_EV_PCPU_DRAIN,
+				   .pfn = ZONE_START + 0x800, .migratetype = 1 };
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result res;
+	struct run_result r;
+
+	(void)state;
+	sample_one_zone_header(&h, fb, 1);
+	h.zones[0].pcp[0].count = 0;
+	h.zones[0].pcp[1].count = 4;
+	h.zones[0].pcp[1].high = 5000;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	add_pcp_checkpoint(w, 1, 300, (int64_t[]){ 0, 3 }, (int64_t[]){ 2790, 5000 });
+	add_pcp_checkpoint(w, 2, 400, (int64_t[]){ 1, 3 }, (int64_t[]){ 2790, 4375 });
+	add_pcp_checkpoint(w, 3, 500, (int64_t[]){ 0, 3 }, (int64_t[]){ 2790, 4375 });
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+
+	if (rp_replay_file(path, &opt, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.pcp_checkpoints, 3);
+	assert_int_equal(res.pcp_checked, 6);
+	assert_int_equal(res.pcp_count_agree, 5);
+	assert_int_equal(res.pcp_high_agree, 5);
+	assert_int_equal(res.pcp_worst_diff, -1);
+
+	r = run_pagereplay("replay", path, "--db", db, NULL);
+	assert_int_equal(r.status, 0);
+	run_result_free(&r);
+	expect_text(db, "SELECT group_concat(kernel_count || '/' || model_count || '/' ||"
+			" model_unseen || '/' || model_high, ' ') FROM checkpoint_pcp_diff"
+			" ORDER BY seq, cpu",
+		    "0/0/0/2790 3/3/3/5000 1/0/0/2790 3/3/3/5000 0/0/0/2790 3/3/3/4375");
+	assert_int_equal(q_int(db, "SELECT diff FROM checkpoint_pcp_diff WHERE seq = 2 AND cpu = 0"),
+			 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_compared_over_read_windows),
+		cmocka_unit_test(test_pcp_lists_compared_with_pagesets),
 	};
 
 	return cmocka_run_group_tests_name("replay_checkpoints", tests, NULL, NULL);
