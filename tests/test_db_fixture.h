@@ -148,8 +148,18 @@ static inline int fx_write_run(struct pr_db *db, const char *host, const char *m
 		cz.model_free_max = 5100;
 		for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
 			cz.kernel_pageblocks[mt] = -1;
+		/* cpu 1 holds 175 pages more than the model has on its lists */
+		const struct an_checkpoint_pcp pcp[] = {
+			{ .zone = 1, .cpu = 0, .kernel_count = 512, .kernel_high = 10585,
+			  .model_count = 512, .model_count_min = 510, .model_count_max = 514,
+			  .model_high = 10585 },
+			{ .zone = 1, .cpu = 1, .kernel_count = 1122, .kernel_high = 10081,
+			  .model_count = 947, .model_count_min = 947, .model_count_max = 947,
+			  .model_high = 10585 },
+		};
 		struct db_checkpoint cp = { .seq = 1, .ts_ns = 2000000, .event_index = 500,
-					    .pagetypeinfo_read_ns = 4000000, .zoneinfo_read_ns = 2500000 };
+					    .pagetypeinfo_read_ns = 4000000, .zoneinfo_read_ns = 2500000,
+					    .pcp = pcp, .nr_pcp = 2 };
 
 		if (db_add_checkpoint(run, &cp, &cz, 1, err) < 0)
 			goto fail;

@@ -37,6 +37,7 @@ static void parse_all(struct prt_header *h, struct prt_checkpoint *cp)
 	assert_int_equal(procfs_parse_pagetypeinfo(pti, "pagetypeinfo", h, cp, &err), 0);
 	assert_int_equal(procfs_parse_buddyinfo(bi, "buddyinfo", h, cp, &err), 0);
 	assert_int_equal(procfs_parse_zone_free(zi, h, cp), 0);
+	assert_int_equal(procfs_parse_zone_pcp(zi, h, cp), 0);
 	free(zi);
 	free(pti);
 	free(bi);
@@ -63,6 +64,16 @@ static void test_zoneinfo(void **state)
 	assert_int_equal(h.zones[1].wmark_min, 7153);
 	assert_int_equal(h.zones[2].free_pages, 908036);
 	assert_int_equal(h.zones[2].wmark_min, 9706);
+	/* Each cpu's pageset per zone, [zone][cpu]: Normal's cpu 0 "count:
+	 * 33697", "high: 33839", cpu 1 14419 and 14867 (not the zone's
+	 * "high" watermark line); zones without pagesets -1 */
+	assert_int_equal(cp.nr_cpus, 2);
+	assert_int_equal(cp.pcp_count[2 * 2 + 0], 33697);
+	assert_int_equal(cp.pcp_high[2 * 2 + 0], 33839);
+	assert_int_equal(cp.pcp_count[2 * 2 + 1], 14419);
+	assert_int_equal(cp.pcp_high[2 * 2 + 1], 14867);
+	assert_int_equal(cp.pcp_high[1 * 2 + 1], 4470);
+	assert_int_equal(cp.pcp_count[4 * 2 + 0], -1);
 	/* DMA: "boost 0 min 35 low 43 high 51 promo 59" */
 	assert_int_equal(h.zones[0].boost, 0);
 	assert_int_equal(h.zones[0].wmark_low, 43);
@@ -205,6 +216,11 @@ static void test_live_sample_time(void **state)
 	assert_true(cp.zoneinfo_read.end_ns == cp.ts_ns);
 	assert_non_null(cp.free_pages);
 	assert_non_null(cp.free_blocks);
+	assert_non_null(cp.pcp_count);
+	assert_int_equal(cp.nr_cpus, h.nr_cpus);
+	for (uint32_t z = 0; z < h.nr_zones; z++)	/* populated zones have pagesets */
+		if (h.zones[z].managed)
+			assert_true(cp.pcp_high[z * h.nr_cpus] >= 0);
 	prt_checkpoint_release(&cp);
 	prt_header_release(&h);
 }

@@ -103,6 +103,22 @@ static void check_windows(const struct prt_checkpoint *cp)
 	assert_int_equal(cp->zoneinfo_read.end_ns, ts);
 }
 
+/* Pagesets in checkpoints 1 (after windows) and 2 (after none). */
+static void check_pcp(const struct prt_checkpoint *cp)
+{
+	if (cp->seq != 1 && cp->seq != 2) {
+		assert_null(cp->pcp_count);
+		assert_null(cp->pcp_high);
+		return;
+	}
+	assert_int_equal(cp->nr_cpus, 2);
+	assert_non_null(cp->pcp_count);
+	assert_non_null(cp->pcp_high);
+	assert_int_equal(cp->pcp_count[0], 100 + cp->seq);
+	assert_int_equal(cp->pcp_count[3], 400);
+	assert_int_equal(cp->pcp_high[1], 2000);
+}
+
 static void test_events_round_trip_and_merge(void **state)
 {
 	const char *path = scratch_path("events.prt");
@@ -127,6 +143,7 @@ static void test_events_round_trip_and_merge(void **state)
 			assert_int_equal(prt_reader_checkpoint(r)->seq, checkpoints);
 			assert_int_equal(prt_reader_checkpoint(r)->buddyinfo[3], 997);
 			check_windows(prt_reader_checkpoint(r));
+			check_pcp(prt_reader_checkpoint(r));
 			checkpoints++;
 			continue;
 		}
@@ -155,6 +172,7 @@ static void test_checkpoint_without_windows(void **state)
 		assert_int_equal(cps[i].seq, i + 1);
 		assert_int_equal(cps[i].pagetypeinfo_read.end_ns, 0);
 		assert_int_equal(cps[i].zoneinfo_read.end_ns, 0);
+		assert_null(cps[i].pcp_count);
 		assert_non_null(cps[i].free_blocks);
 	}
 	prt_reader_close(r);

@@ -137,6 +137,7 @@ int sample_write(const char *path, uint64_t n, uint64_t cp_every, bool close_it)
 			return -1;
 		if (cp_every && i % cp_every == cp_every - 1) {
 			struct prt_checkpoint cp = h.initial;
+			int64_t count[4] = { 100, 200, 300, 400 }, high[4] = { 1000, 2000, 3000, 4000 };
 
 			cp.ts_ns = ev.ts_ns;
 			cp.seq = (uint32_t)(i / cp_every);
@@ -144,6 +145,12 @@ int sample_write(const char *path, uint64_t n, uint64_t cp_every, bool close_it)
 				cp.pagetypeinfo_read = (struct prt_window){ ev.ts_ns - 5000,
 									    ev.ts_ns - 3000 },
 				cp.zoneinfo_read = (struct prt_window){ ev.ts_ns - 2000, ev.ts_ns };
+			if (cp.seq == 1 || cp.seq == 2) {	/* pagesets, with windows or not */
+				count[0] += cp.seq;
+				cp.nr_cpus = 2;
+				cp.pcp_count = count;
+				cp.pcp_high = high;
+			}
 			if (prt_writer_add_checkpoint(w, &cp, NULL) < 0)
 				return -1;
 		}
