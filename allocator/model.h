@@ -361,6 +361,11 @@ void pa_fast_search_apply(struct pa_model *m, int zone, struct pa_fast_search *s
 unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
 			     unsigned *orders, unsigned max);
 
+/* The first max blocks of zone's (order, mt) free list, from its head (where
+ * __rmqueue_smallest takes). How many. */
+unsigned pa_free_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
+			    uint64_t *pfns, unsigned max);
+
 /* Free blocks of zone, order min_order and up, in free page reporting's
  * walk order (as pa_free_blocks_from), skipping those it reported already
  * (PageReported) and those larger than what is left of max_pages: at most

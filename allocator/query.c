@@ -87,6 +87,22 @@ bool pa_page_unknown(const struct pa_model *m, uint64_t pfn)
 	return z && pg_state(zpage(z, pfn)) == PG_UNKNOWN;
 }
 
+unsigned pa_free_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
+			    uint64_t *pfns, unsigned max)
+{
+	const struct pa_zone *z;
+	unsigned n = 0;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders || mt < 0 ||
+	    mt >= PA_NR_MIGRATETYPES)
+		return 0;
+	z = &m->zones[zone];
+	for (uint32_t off = z->free[order][mt].head; off != PA_NIL && n < max;
+	     off = z->pages[off].next)
+		pfns[n++] = z->start + off;
+	return n;
+}
+
 /* Free page reporting's walk: order by order from min_order, migratetype
  * by migratetype (not ISOLATE), each list from its head; with
  * unreported_only, skipping blocks reported already and those larger than

@@ -137,10 +137,11 @@ static void print_json(const char *path, const struct rp_result *r)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),
 		       (unsigned long long)r->classes[c]);
 	printf("},\"pcp_checkpoints\":{\"checkpoints\":%llu,\"compared\":%llu,\"count\":%s,"
-	       "\"high\":%s,\"worst_diff\":%lld}}\n",
+	       "\"high\":%s,\"worst_diff\":%lld,\"untraced_pages\":%llu}}\n",
 	       (unsigned long long)r->pcp_checkpoints, (unsigned long long)r->pcp_checked,
 	       json_frac(fb, r->pcp_count_agree, r->pcp_checked),
-	       json_frac(fb_pfn, r->pcp_high_agree, r->pcp_checked), (long long)r->pcp_worst_diff);
+	       json_frac(fb_pfn, r->pcp_high_agree, r->pcp_checked), (long long)r->pcp_worst_diff,
+	       (unsigned long long)r->pcp_untraced_pages);
 }
 
 static void print_text(const char *path, const struct rp_result *r)
@@ -219,10 +220,11 @@ static void print_text(const char *path, const struct rp_result *r)
 		       (unsigned long long)r->checks_within_slack);
 	if (r->pcp_checked)
 		printf("  pcp lists at %llu checkpoints: the count agrees for %.2f%% of %llu (zone, "
-		       "cpu) pagesets, high for %.2f%%; the worst, model less kernel, %lld pages\n",
+		       "cpu) pagesets, high for %.2f%%; the worst, model less kernel, %lld pages; "
+		       "%llu pages taken onto lists that grew with no event\n",
 		       (unsigned long long)r->pcp_checkpoints, 100 * frac(r->pcp_count_agree, r->pcp_checked),
 		       (unsigned long long)r->pcp_checked, 100 * frac(r->pcp_high_agree, r->pcp_checked),
-		       (long long)r->pcp_worst_diff);
+		       (long long)r->pcp_worst_diff, (unsigned long long)r->pcp_untraced_pages);
 	if (r->scan_pages_changed)
 		printf("  the free map at capture start: %llu pages moved on or off the free lists "
 		       "before the kpageflags scan read them, %llu of them read otherwise\n",

@@ -329,8 +329,10 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		if (obs && obs->event && (ev.type == PRT_EV_EXTFRAG || ev.type == PRT_EV_CHECKPOINT) &&
 		    observe(ls, &ev, cp, ranges, pcp.n ? &pcp : NULL, err) < 0)
 			return -1;
-		if (cp)
+		if (cp) {
 			rp_checkpoint_pcp_resync_high(ls->t, ls->start->nr_zones, cp, ls->m);
+			ls_pcp_untraced(ls, cp, ranges);
+		}
 		/* after the observer: the checkpoint's own row shows the model as it was */
 		if (cp && !ls->first_checkpoint_seen) {
 			ls->first_checkpoint_seen = true;

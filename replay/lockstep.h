@@ -89,6 +89,11 @@ void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev);
  * or NULL. */
 void ls_first_checkpoint(struct lockstep *ls, const struct prt_checkpoint *cp,
 			 const struct an_model_range *ranges);
+/* At a checkpoint with pagesets: a cpu's list longer than the model's while
+ * the model's buddy lists are longer than the kernel's takes the model's
+ * excess blocks (replay/pcp_untraced.c). */
+void ls_pcp_untraced(struct lockstep *ls, const struct prt_checkpoint *cp,
+		     const struct an_model_range *ranges);
 /* mm_compaction_end: the run's held frees, and what its release reveals. */
 void ls_compaction_end(struct lockstep *ls, uint32_t pid);
 /* mm_page_free / mm_page_free_batched (replay/lockstep_free.c) */

@@ -186,6 +186,7 @@ struct rp_result {
 	 * the model's count less the kernel's where it differed most */
 	uint64_t pcp_checkpoints, pcp_checked, pcp_count_agree, pcp_high_agree;
 	int64_t pcp_worst_diff;
+	uint64_t pcp_untraced_pages;	/* moved onto pcp lists that grew untraced */
 	double seconds;
 	uint64_t paranoid_event;	/* event index of the first violation */
 };

@@ -179,11 +179,70 @@ static void test_pcp_lists_compared_with_pagesets(void **state)
 			 -1);
 }
 
+/* Checkpoint: the zone's order-10 block on the kernel's lists and no
+ * order-0 block, 1,024 pages free, cpu 1's list holding 40 pages. */
+static void add_grown_list_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts)
+{
+	int64_t blocks[ORDERS * MTS] = { 0 }, free_pages = 1024, count[2] = { 0, 40 },
+		high[2] = { 2790, 2790 };
+	struct prt_checkpoint cp = { .ts_ns = ts, .seq = seq, .nr_zones = 1,
+				     .nr_orders = ORDERS, .nr_migratetypes = MTS,
+				     .free_blocks = blocks, .free_pages = &free_pages,
+				     .nr_cpus = 2, .pcp_count = count, .pcp_high = high };
+
+	blocks[10 * MTS + 1] = 1;
+	assert_int_equal(prt_writer_add_checkpoint(w, &cp, NULL), 0);
+}
+
+/*
+ * The model starts with 40 free order-0 blocks besides the order-10 one; by
+ * the checkpoint the kernel's lists have none of them and cpu 1's pcp list
+ * 40 pages more, with no event: they went onto cpu 1's list, and the next
+ * checkpoint agrees in both.
+ */
+static void test_list_grown_untraced_takes_excess_blocks(void **state)
+{
+	struct prt_free_block fb[41] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("cpgrown.prt"), *db = scratch_path("cpgrown.db");
+	struct rp_options opt = { .profile = -1 };
+	struct pr_error err = { 0 };
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result res;
+	struct run_result r;
+
+	(void)state;
+	for (unsigned i = 1; i <= 40; i++)
+		fb[i] = (struct prt_free_block){ ZONE_START + 0x800 + 2 * i, 0, 1 };
+	sample_one_zone_header(&h, fb, 41);
+	h.zones[0].pcp[0].count = h.zones[0].pcp[1].count = 0;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add_grown_list_checkpoint(w, 1, 300);
+	add_grown_list_checkpoint(w, 2, 400);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+
+	if (rp_replay_file(path, &opt, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.pcp_untraced_pages, 40);
+	assert_int_equal(res.pcp_count_agree, 2 + 1);	/* all but cpu 1 at checkpoint 1 */
+
+	r = run_pagereplay("replay", path, "--db", db, NULL);
+	assert_int_equal(r.status, 0);
+	run_result_free(&r);
+	expect_text(db, "SELECT group_concat(seq || ':' || diff, ' ') FROM checkpoint_free",
+		    "1:40 2:0");
+	assert_int_equal(q_int(db, "SELECT diff FROM checkpoint_pcp_diff WHERE seq = 2 AND cpu = 1"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_compared_over_read_windows),
 		cmocka_unit_test(test_pcp_lists_compared_with_pagesets),
+		cmocka_unit_test(test_list_grown_untraced_takes_excess_blocks),
 	};
 
 	return cmocka_run_group_tests_name("replay_checkpoints", tests, NULL, NULL);
