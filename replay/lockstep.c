@@ -183,6 +183,30 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	}
 }
 
+/*
+ * 6.15+: a block a refill takes with mm_page_alloc_zone_locked came off the
+ * free list of the refill's migratetype (__rmqueue_smallest; a fallback's
+ * block is traced by mm_page_alloc_extfrag alone), and since 6.10 a free
+ * block sits on the list of its pageblock's type. Where the model has it on
+ * another list, the model's type for that pageblock is wrong (capture
+ * guesses types: /proc does not export them): it takes the refill's, after
+ * the comparison. Left alone, the model took the refill for a steal and
+ * predicted the rest of the batch from another migratetype's lists: one
+ * Reclaimable block was the model's choice for 6,474 of a fresh capture's
+ * refills.
+ */
+static void ls_refill_list_type(struct lockstep *ls, uint64_t pfn, int mt)
+{
+	uint64_t head = pa_free_block_of(ls->m, pfn, NULL);
+	int list_mt = head == PA_PFN_NONE ? -1 : pa_free_block_mt(ls->m, head);
+
+	if (!ls->t->fallback_traced_by_extfrag || mt < 0 || mt >= PA_MT_HIGHATOMIC ||
+	    list_mt < 0 || list_mt >= PA_MT_HIGHATOMIC || list_mt == mt)
+		return;
+	if (pa_model_set_pageblock_mt(ls->m, pfn, mt) == 0)
+		ls->res->pageblocks_retyped++;
+}
+
 static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 {
 	int zone = pa_model_zone_of(ls->m, ev->pfn);
@@ -201,6 +225,7 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 		if (ls_guessed_from_initial_order(ls, predicted, PA_PATH_BUDDY))
 			ls->res->refills_unknown++;
 	}
+	ls_refill_list_type(ls, ev->pfn, mt);
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
 }
