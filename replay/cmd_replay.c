@@ -93,7 +93,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"allocations\":%llu,\"events_per_s\":%.0f,\"agreement\":{\"exact_pfn\":%.6f,"
 	       "\"same_zone\":%.6f,\"outcome\":%.6f,\"pcp\":%.6f,\"pcp_refill\":%.6f,"
 	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f,"
-	       "\"pcp_refill_known_share\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
+	       "\"pcp_refill_known_share\":%.6f,\"pcp_drain_known_share\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
 	       "\"fallbacks\":%llu,\"fallback_captures\":%llu,\"pageblocks_retyped\":%llu,"
 	       "\"corrections\":{\"free_blocks_dropped\":%llu,\"blocks_demoted\":%llu,"
 	       "\"lists_rotated\":%llu,"
@@ -112,7 +112,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       frac(r->refills_agree + r->drains_agree, known_refills(r) + known_drains(r)),
 	       frac(r->refills_agree, known_refills(r)), frac(r->drains_agree, known_drains(r)),
 	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations),
-	       frac(known_refills(r), r->refills),
+	       frac(known_refills(r), r->refills), frac(known_drains(r), r->drains),
 	       json_frac(fb, r->extfrag_agree, rp_fallbacks_compared(r)),
 	       json_frac(fb_pfn, r->extfrag_pfn_agree, rp_fallbacks_compared(r)),
 	       (unsigned long long)r->extfrag, (unsigned long long)r->extfrag_captures,
@@ -166,12 +166,13 @@ static void print_text(const char *path, const struct rp_result *r)
 	print_breakdowns(path, r);
 	printf("  pcp refills agree %.2f%% of %llu the model could know (%llu more were decided "
 	       "by the initial list order), drains agree %.2f%% of %llu (%llu more of pages on pcp "
-	       "lists since before capture; %llu drained from another cpu's lists); frees %llu "
+	       "lists since before capture or put there by no event, %llu of them held free by "
+	       "the model; %llu drained from another cpu's lists); frees %llu "
 	       "(%llu of pages the model held free); %llu pageblock types corrected\n",
 	       100 * frac(r->refills_agree, known_refills(r)), (unsigned long long)known_refills(r),
 	       (unsigned long long)r->refills_unknown, 100 * frac(r->drains_agree, known_drains(r)),
 	       (unsigned long long)known_drains(r), (unsigned long long)r->drains_unknown,
-	       (unsigned long long)r->remote_drains, (unsigned long long)r->frees,
+	       (unsigned long long)r->drains_untraced, (unsigned long long)r->remote_drains, (unsigned long long)r->frees,
 	       (unsigned long long)r->free_desync, (unsigned long long)r->pageblocks_retyped);
 	printf("  corrections from what no event shows: %llu blocks let go, %llu passed over "
 	       "(to their list's tail), %llu lists rotated, %llu taken by untraced bulk "

@@ -254,11 +254,17 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	ls->res->remote_drains += (uint32_t)owner != ev->cpu;
 	if (pa_page_unknown(ls->m, ev->pfn))
 		rp_pcp_before_left(&ls->pcp_before, zone, (uint32_t)owner, ev->order);
-	if (pa_predict_drain(ls->m, (uint32_t)owner, zone) == ev->pfn)
+	if (pa_predict_drain(ls->m, (uint32_t)owner, zone) == ev->pfn) {
 		ls->res->drains_agree++;
-	else if (pa_page_unknown(ls->m, ev->pfn))
+	} else if (pa_page_unknown(ls->m, ev->pfn)) {
 		ls->res->drains_unknown++;	/* on a pcp list since before capture */
-	else
+	} else if (pa_free_block_of(ls->m, ev->pfn, NULL) != PA_PFN_NONE) {
+		/* free in the model's buddy lists: it reached the kernel's pcp
+		 * list by no event the model saw (a page drained, then drained
+		 * again with none between), so where on the list is unknown */
+		ls->res->drains_unknown++;
+		ls->res->drains_untraced++;
+	} else
 		ls_drain_passed_over(ls, ev->pfn);
 	pa_pcp_drain(ls->m, (uint32_t)owner, ev->pfn, ev->order,
 		     rp_translate_mt(ls->t, ev->migratetype));

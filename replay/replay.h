@@ -141,7 +141,9 @@ struct rp_result {
 	int8_t zone_type[RP_MAX_ZONES];	/* enum pa_zone_type of by_zone[i] */
 	uint64_t refills, refills_agree, drains, drains_agree;
 	uint64_t remote_drains;		/* drained from another cpu's lists */
-	uint64_t drains_unknown;	/* of pages on a pcp list since before capture */
+	uint64_t drains_unknown;	/* of pages on a pcp list since before capture,
+					 * or put there by no event (drains_untraced) */
+	uint64_t drains_untraced;	/* of pages the model held free in buddy */
 	uint64_t refills_unknown;	/* decided by a list order the trace never showed */
 	uint64_t pageblocks_retyped;	/* initial pageblock types the trace ruled out */
 	uint64_t free_blocks_dropped;	/* blocks the kernel's lists proved not free */
