@@ -14,7 +14,7 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 {
 	size_t nr = 0;
 	bool open = false;
-	uint64_t start = 0;
+	uint64_t start = 0, walk = 0, last_walk = 0, last_kib = 0;
 
 	for (size_t i = 1; i < n; i++) {
 		uint64_t kib = s[i].reported_kib - s[i - 1].reported_kib;
@@ -25,13 +25,26 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 				out[nr] = (struct prt_reporting_batch){ open ? start : s[0].ts_ns,
 									s[i].ts_ns, kib };
 			nr++;
+			last_walk = open ? walk : 0;
+			last_kib = kib;
 			open = false;
 		}
 		if (s[i].walked > s[i - 1].walked &&
 		    (!open || s[i].ts_ns - start > SAME_WALK_NS)) {
 			open = true;
 			start = s[i].ts_ns;
+			walk = 0;
 		}
+		if (open)
+			walk += s[i].walked - s[i - 1].walked;
+	}
+	/* A walk the capture's end cut off before its report: a batch, still
+	 * held, if it walked as far as the batch before it, whose size it is
+	 * taken to have (a walk that finds nothing walks less). */
+	if (open && last_walk && walk == last_walk) {
+		if (nr < max)
+			out[nr] = (struct prt_reporting_batch){ start, UINT64_MAX, last_kib };
+		nr++;
 	}
 	return nr;
 }

@@ -7,7 +7,8 @@
  * (reporting_poll.h): a batch is isolated when `walked` moves and handed
  * back when `reported_kib` next moves, by the batch's size. A walk that
  * finds nothing to report (the last of a pass) moves `walked` with no
- * report after it, and is dropped.
+ * report after it, and is dropped; one the capture's end cut off is kept
+ * where it walked as far as the batch before it.
  */
 
 #include <stddef.h>
@@ -17,7 +18,8 @@
 
 struct prt_reporting_batch {
 	uint64_t start_ns;	/* first sample showing the walk: isolated by then */
-	uint64_t end_ns;	/* first sample showing the report: back by then */
+	uint64_t end_ns;	/* first sample showing the report: back by then;
+				 * UINT64_MAX: still held when the capture ended */
 	uint64_t kib;		/* size of the blocks reported */
 };
 

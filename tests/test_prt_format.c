@@ -259,6 +259,32 @@ static void test_reporting_batches_from_counters(void **state)
 	assert_int_equal(prt_reporting_batches(s, 8, b, 2), 4);	/* counts past max */
 }
 
+/* The capture ended during a batch (page-cache-fragmented: 16,384 pages
+ * held at its last checkpoint): a walk as long as the batch before it,
+ * with no report yet, is a batch of that size held to the end; a shorter
+ * one found nothing. */
+static void test_reporting_batch_open_at_the_end(void **state)
+{
+	const struct prt_reporting_sample s[] = {
+		{ 0, 19262, 1000, 5 },
+		{ 10000000, 19295, 1000, 5 },		/* walk of 33 */
+		{ 60000000, 19328, 66536, 5 },		/* report; the next walk, 33 */
+	};
+	const struct prt_reporting_sample shorter[] = {
+		{ 0, 19262, 1000, 5 },
+		{ 10000000, 19295, 1000, 5 },
+		{ 60000000, 19296, 66536, 5 },		/* report; a walk of 1 */
+	};
+	struct prt_reporting_batch b[4];
+
+	(void)state;
+	assert_int_equal(prt_reporting_batches(s, 3, b, 4), 2);
+	assert_int_equal(b[1].start_ns, 60000000);
+	assert_int_equal(b[1].end_ns, UINT64_MAX);
+	assert_int_equal(b[1].kib, 65536);
+	assert_int_equal(prt_reporting_batches(shorter, 3, b, 4), 1);
+}
+
 static void test_equal_timestamps_merge_by_cpu(void **state)
 {
 	const char *path = scratch_path("ties.prt");
@@ -590,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_checkpoint_without_windows),
 		cmocka_unit_test(test_reporting_samples_round_trip),
 		cmocka_unit_test(test_reporting_batches_from_counters),
+		cmocka_unit_test(test_reporting_batch_open_at_the_end),
 		cmocka_unit_test(test_equal_timestamps_merge_by_cpu),
 		cmocka_unit_test(test_writer_rejects_bad_events),
 		cmocka_unit_test(test_killed_writer_leaves_readable_tmp),
