@@ -19,11 +19,23 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 	for (size_t i = 1; i < n; i++) {
 		uint64_t kib = s[i].reported_kib - s[i - 1].reported_kib;
 
-		if (s[i].reported_kib > s[i - 1].reported_kib) {
-			/* a report with no walk seen began before the first sample */
+		if (s[i].reported_kib > s[i - 1].reported_kib && !open && nr &&
+		    s[i].ts_ns - s[i - 1].ts_ns <= SAME_WALK_NS &&
+		    s[i - 1].reported_kib > (i > 1 ? s[i - 2].reported_kib : UINT64_MAX)) {
+			/* a second report right after one, with no walk between:
+			 * the same walk's blocks, reported in two parts */
+			if (nr <= max) {
+				out[nr - 1].end_ns = s[i].ts_ns;
+				out[nr - 1].kib += kib;
+			}
+			last_kib += kib;
+		} else if (s[i].reported_kib > s[i - 1].reported_kib) {
+			/* a report with no walk seen began before the first sample, or
+			 * at the end of the batch before it */
+			uint64_t from = open ? start : nr && nr <= max ? out[nr - 1].end_ns : s[0].ts_ns;
+
 			if (nr < max)
-				out[nr] = (struct prt_reporting_batch){ open ? start : s[0].ts_ns,
-									s[i].ts_ns, kib };
+				out[nr] = (struct prt_reporting_batch){ from, s[i].ts_ns, kib };
 			nr++;
 			last_walk = open ? walk : 0;
 			last_kib = kib;
