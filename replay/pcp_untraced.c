@@ -60,7 +60,7 @@ static void move_excess(struct lockstep *ls, const struct prt_checkpoint *cp, ui
 	}
 }
 
-static void zone_untraced(struct lockstep *ls, const struct prt_checkpoint *cp, uint32_t pz,
+static void take_onto_grown_lists(struct lockstep *ls, const struct prt_checkpoint *cp, uint32_t pz,
 			  int zone, const struct an_model_range *range)
 {
 	uint64_t model[PA_MAX_ORDERS][PA_NR_MIGRATETYPES], model_pages;
@@ -96,6 +96,6 @@ void ls_pcp_untraced(struct lockstep *ls, const struct prt_checkpoint *cp,
 		int zone = ls->t->zone_of_prt[pz];
 
 		if (zone >= 0 && cp->free_pages[pz] >= 0)
-			zone_untraced(ls, cp, pz, zone, ranges ? &ranges[zone] : NULL);
+			take_onto_grown_lists(ls, cp, pz, zone, ranges ? &ranges[zone] : NULL);
 	}
 }
