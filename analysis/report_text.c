@@ -80,6 +80,12 @@ static const struct section {
 	  " model_free_max END AS model_during_read, CASE WHEN zoneinfo_read_ns IS NULL"
 	  " THEN '-' ELSE printf('%.3f', zoneinfo_read_ns / 1e6) END AS read_ms"
 	  " FROM checkpoint_free WHERE run_id = ?1 ORDER BY seq, zone_index LIMIT 40" },
+	{ "pcp lists at checkpoints, largest differences (pages; unseen: on the list"
+	  " since before tracing)",
+	  "SELECT seq, zone, cpu, kernel_count AS kernel, model_count AS model, diff,"
+	  " model_unseen AS unseen, kernel_high, model_high FROM checkpoint_pcp_diff"
+	  " WHERE run_id = ?1 AND (diff != 0 OR kernel_high != model_high)"
+	  " ORDER BY abs(diff) DESC, seq, zone_index, cpu LIMIT 10" },
 };
 
 /* One row as "name: value" lines. */

@@ -56,6 +56,10 @@ static void test_report_terminal(void **state)
 	assert_non_null(strstr(r.out, "kernel          2            1       1         0"));
 	/* the model's range while zoneinfo was read, and how long that took */
 	assert_non_null(strstr(r.out, "  1  Normal    5000   5100   100  5050..5100           2.500\n"));
+	/* each cpu's pcp list beside the model's, the largest difference first */
+	assert_non_null(strstr(r.out, "  1  DMA32    1    1122    947  -175       0        10081"
+				      "       10585\n"));
+	assert_null(strstr(r.out, "  1  DMA32    0     512"));	/* agrees: not listed */
 	run_result_free(&r);
 
 	/* Without --run: the newest run. */
