@@ -95,6 +95,19 @@ uint64_t an_buddy_pages(const uint64_t blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES]
 	return pages;
 }
 
+uint64_t an_model_least(const struct an_model_range *range,
+			uint64_t blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES])
+{
+	uint64_t pages = range && range->free_known
+				 ? range->free_min
+				 : an_buddy_pages((const uint64_t (*)[PA_NR_MIGRATETYPES])blocks,
+						  PA_MAX_ORDERS);
+
+	if (range && range->blocks_known)
+		memcpy(blocks, range->blocks_min, sizeof(range->blocks_min));
+	return pages;
+}
+
 static void model_free(const struct pa_zone_state *zs, const struct an_model_range *range,
 		       struct an_checkpoint_zone *out)
 {

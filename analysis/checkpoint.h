@@ -64,6 +64,13 @@ struct an_checkpoint_zone {
 uint64_t an_buddy_pages(const uint64_t blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES],
 			unsigned nr_orders);
 
+/* The least the model held over a checkpoint's reads: blocks (replaced by
+ * the pagetypeinfo read's minima where range has them) and the buddy pages
+ * returned (the zoneinfo read's minimum, else the blocks' pages). blocks
+ * holds the model's counts now on entry; range may be NULL. */
+uint64_t an_model_least(const struct an_model_range *range,
+			uint64_t blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES]);
+
 /*
  * Fill *out for `zone` from checkpoint cp (indexed by the trace's zones,
  * orders and migratetypes) and the model's state zs at the checkpoint, or

@@ -13,15 +13,15 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 			     struct prt_reporting_batch *out, size_t max)
 {
 	size_t nr = 0;
-	bool open = false;
+	bool open = false, reported_last = false;
 	uint64_t start = 0, walk = 0, last_walk = 0, last_kib = 0;
 
 	for (size_t i = 1; i < n; i++) {
 		uint64_t kib = s[i].reported_kib - s[i - 1].reported_kib;
+		bool reported = s[i].reported_kib > s[i - 1].reported_kib;
 
-		if (s[i].reported_kib > s[i - 1].reported_kib && !open && nr &&
-		    s[i].ts_ns - s[i - 1].ts_ns <= SAME_WALK_NS &&
-		    s[i - 1].reported_kib > (i > 1 ? s[i - 2].reported_kib : UINT64_MAX)) {
+		if (reported && reported_last && !open &&
+		    s[i].ts_ns - s[i - 1].ts_ns <= SAME_WALK_NS) {
 			/* a second report right after one, with no walk between:
 			 * the same walk's blocks, reported in two parts */
 			if (nr <= max) {
@@ -29,7 +29,7 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 				out[nr - 1].kib += kib;
 			}
 			last_kib += kib;
-		} else if (s[i].reported_kib > s[i - 1].reported_kib) {
+		} else if (reported) {
 			/* a report with no walk seen began before the first sample, or
 			 * at the end of the batch before it */
 			uint64_t from = open ? start : nr && nr <= max ? out[nr - 1].end_ns : s[0].ts_ns;
@@ -49,6 +49,7 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 		}
 		if (open)
 			walk += s[i].walked - s[i - 1].walked;
+		reported_last = reported;
 	}
 	/* A walk the capture's end cut off before its report: a batch, still
 	 * held, if it walked as far as the batch before it, whose size it is

@@ -88,15 +88,10 @@ void ls_first_checkpoint(struct lockstep *ls, const struct prt_checkpoint *cp,
 		if (zone < 0 || !cp->free_pages || cp->free_pages[pz] < 0 ||
 		    pa_zone_free_blocks(ls->m, zone, model) < 0)
 			continue;
-		model_pages = ranges && ranges[zone].free_known ? ranges[zone].free_min
-							       : an_buddy_pages(model, PA_MAX_ORDERS);
+		model_pages = an_model_least(ranges ? &ranges[zone] : NULL, model);
 		if (model_pages <= (uint64_t)cp->free_pages[pz])
 			continue;
 		pages = model_pages - (uint64_t)cp->free_pages[pz];
-		if (ranges && ranges[zone].blocks_known)
-			for (unsigned o = 0; o < PA_MAX_ORDERS; o++)
-				for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
-					model[o][mt] = ranges[zone].blocks_min[o][mt];
 		for (unsigned o = 0; o < cp->nr_orders && o < PA_MAX_ORDERS; o++)
 			reconcile_order(ls, cp, pz, zone, o, model, &pages);
 	}

@@ -60,20 +60,15 @@ static void move_excess(struct lockstep *ls, const struct prt_checkpoint *cp, ui
 	}
 }
 
-static void take_onto_grown_lists(struct lockstep *ls, const struct prt_checkpoint *cp, uint32_t pz,
-			  int zone, const struct an_model_range *range)
+static void take_onto_grown_lists(struct lockstep *ls, const struct prt_checkpoint *cp,
+				  uint32_t pz, int zone, const struct an_model_range *range)
 {
-	uint64_t model[PA_MAX_ORDERS][PA_NR_MIGRATETYPES], model_pages;
+	uint64_t model[PA_MAX_ORDERS][PA_NR_MIGRATETYPES];
 	int64_t excess;
 
 	if (pa_zone_free_blocks(ls->m, zone, model) < 0)
 		return;
-	model_pages = range && range->free_known ? range->free_min : an_buddy_pages(model, PA_MAX_ORDERS);
-	if (range && range->blocks_known)
-		for (unsigned o = 0; o < PA_MAX_ORDERS; o++)
-			for (int mt = 0; mt < PA_NR_MIGRATETYPES; mt++)
-				model[o][mt] = range->blocks_min[o][mt];
-	excess = (int64_t)model_pages - cp->free_pages[pz];
+	excess = (int64_t)an_model_least(range, model) - cp->free_pages[pz];
 	for (uint32_t c = 0; c < cp->nr_cpus && excess >= PCP_UNTRACED_MIN; c++) {
 		int64_t surplus = list_surplus(ls, cp, pz, zone, c, range), budget, before;
 
