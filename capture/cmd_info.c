@@ -153,6 +153,7 @@ static void print_reporting(const struct prt_reader *r)
 	struct prt_reporting_batch *b;
 	size_t nb;
 	uint64_t kib = 0, lo = UINT64_MAX, hi = 0;
+	size_t open = 0;
 
 	if (!n)
 		return;
@@ -165,13 +166,19 @@ static void print_reporting(const struct prt_reader *r)
 		uint64_t d = b[i].end_ns - b[i].start_ns;
 
 		kib += b[i].kib;
+		if (b[i].end_ns == UINT64_MAX) {
+			open++;	/* no end to measure a hold by */
+			continue;
+		}
 		lo = d < lo ? d : lo;
 		hi = d > hi ? d : hi;
 	}
 	printf("free page reporting %u counter samples: %zu batches, %.1f MiB reported", n, nb,
 	       kib / 1024.0);
-	if (nb)
+	if (nb > open)
 		printf(", each held %.1f-%.1f ms", lo / 1e6, hi / 1e6);
+	if (open)
+		printf(", %zu still held when the capture ended", open);
 	printf("\n");
 	free(b);
 }

@@ -93,7 +93,8 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"allocations\":%llu,\"events_per_s\":%.0f,\"agreement\":{\"exact_pfn\":%.6f,"
 	       "\"same_zone\":%.6f,\"outcome\":%.6f,\"pcp\":%.6f,\"pcp_refill\":%.6f,"
 	       "\"pcp_drain\":%.6f,\"exact_pfn_known\":%.6f,\"known_share\":%.6f,"
-	       "\"pcp_refill_known_share\":%.6f,\"pcp_drain_known_share\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
+	       "\"pcp_refill_known_share\":%.6f,\"pcp_drain_known_share\":%.6f,"
+	       "\"pcp_refill_all\":%.6f,\"pcp_drain_all\":%.6f,\"fallback\":%s,\"fallback_pfn\":%s},"
 	       "\"fallbacks\":%llu,\"fallback_captures\":%llu,\"pageblocks_retyped\":%llu,"
 	       "\"corrections\":{\"free_blocks_dropped\":%llu,\"blocks_demoted\":%llu,"
 	       "\"lists_rotated\":%llu,"
@@ -113,6 +114,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       frac(r->refills_agree, known_refills(r)), frac(r->drains_agree, known_drains(r)),
 	       frac(r->classes[RP_exact_pfn], known(r)), frac(known(r), r->allocations),
 	       frac(known_refills(r), r->refills), frac(known_drains(r), r->drains),
+	       frac(r->refills_agree, r->refills), frac(r->drains_agree, r->drains),
 	       json_frac(fb, r->extfrag_agree, rp_fallbacks_compared(r)),
 	       json_frac(fb_pfn, r->extfrag_pfn_agree, rp_fallbacks_compared(r)),
 	       (unsigned long long)r->extfrag, (unsigned long long)r->extfrag_captures,

@@ -126,7 +126,7 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	}
 	c = untraced ? RP_untraced_alloc : classify(ls, &p, ev);
 	if (c != RP_exact_pfn && p.success && ev->pfn != PRT_PFN_NONE &&
-	    ls_guessed_from_initial_order(ls, p.pfn, p.path))
+	    ls_guessed_from_initial_order(ls, p.pfn, ev->pfn, p.path))
 		c = RP_unknown_order;
 	if (ev->pfn != PRT_PFN_NONE) {
 		ls_settle_block_of(ls, ev->pfn, ev->order);
@@ -222,7 +222,7 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 		ls->res->refills_agree++;
 	} else {
 		ls_passed_over(ls, predicted, ev->pfn);
-		if (ls_guessed_from_initial_order(ls, predicted, PA_PATH_BUDDY))
+		if (ls_guessed_from_initial_order(ls, predicted, ev->pfn, PA_PATH_BUDDY))
 			ls->res->refills_unknown++;
 	}
 	ls_refill_list_type(ls, ev->pfn, mt);

@@ -406,6 +406,13 @@ static void test_info_cli(void **state)
 	r = run_pagereplay("info", project_path("traces/mixed.prt"), NULL);
 	assert_non_null(strstr(r.out, "checkpoint reads not recorded"));
 	run_result_free(&r);
+	/* a reporting batch still open when the capture ended has no hold time */
+	r = run_pagereplay("info", project_path("traces/page-cache-fragmented.prt"), NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "free page reporting 7 counter samples: 4 batches, 238.0 MiB "
+				      "reported, each held 24.7-63.0 ms, 1 still held when the "
+				      "capture ended\n"));
+	run_result_free(&r);
 	r = run_pagereplay("info", "--json", project_path("traces/mixed.prt"), NULL);
 	assert_int_equal(r.status, 0);
 	for (const char *const *k = (const char *const[]){ "\"format_version\":1",

@@ -4,7 +4,9 @@
  * bundled traces, captured on this project's test host with
  * scripts/workloads/, must not fall below the agreement reached. Replay is
  * deterministic, so each floor is the figure reached rounded down; raise
- * them when the model improves.
+ * them when the model improves. (Session 9 lowered page-cache-fragmented's
+ * known share 0.9846 -> 0.9845: two allocations became unknown_order when
+ * the kernel's block, a guessed one of the model's list, counted too.)
  */
 #include "tests/lib/harness.h"
 
@@ -14,32 +16,32 @@
 
 struct floors {
 	const char *trace;
-	double exact, exact_known, known_share, zone, outcome, refill_known, drain, fallback;
+	double exact, exact_known, known_share, zone, outcome, refill_known, refill, drain, fallback;
 };
 
 static const struct floors reached[] = {
-	/* trace                     exact   known   share   zone    outcome refill  drain  fallback */
-	{ "traces/vm-heavy.prt",       0.9992, 0.9999, 0.9992, 1.0,    1.0,    0.9999, -1,    -1 },
-	{ "traces/page-cache.prt",     0.9898, 0.9995, 0.9902, 1.0,    1.0,    0.9932, 0.9970, -1 },
-	{ "traces/page-cache-low.prt", 0.9931, 0.9995, 0.9935, 0.99998, 0.99998, 0.9987, 0.9990, 1.0 },
-	{ "traces/page-cache-noreport.prt", 0.9709, 0.9999, 0.9709, 1.0, 1.0, 0.9858, 0.9992, -1 },
-	{ "traces/page-cache-timed.prt", 0.9832, 0.9999, 0.9833, 1.0,    1.0,    0.9942, 0.9977, -1 },
+	/* trace                     exact   known   share   zone    outcome refill  (all)   drain  fallback */
+	{ "traces/vm-heavy.prt",       0.9992, 0.9999, 0.9992, 1.0,    1.0,    0.9999, 0.9589, -1,    -1 },
+	{ "traces/page-cache.prt",     0.9898, 0.9995, 0.9902, 1.0,    1.0,    0.9984, 0.9137, 0.9970, -1 },
+	{ "traces/page-cache-low.prt", 0.9931, 0.9995, 0.9935, 0.99998, 0.99998, 0.9991, 0.9486, 0.9990, 1.0 },
+	{ "traces/page-cache-noreport.prt", 0.9709, 0.9999, 0.9709, 1.0, 1.0, 0.9973, 0.7254, 0.9992, -1 },
+	{ "traces/page-cache-timed.prt", 0.9832, 0.9999, 0.9833, 1.0,    1.0,    0.9972, 0.6748, 0.9977, -1 },
 	/* free page reporting seen by the capture (4 batches); a capture whose
 	 * kpageflags scan took 1.26 s, the kernel refilling from pages the
 	 * scan had not read yet (replay/scan_start.h) */
-	{ "traces/page-cache-reporting.prt", 0.9949, 0.9995, 0.9954, 1.0,    1.0,    0.9995, 1.0,   1.0 },
+	{ "traces/page-cache-reporting.prt", 0.9949, 0.9995, 0.9954, 1.0,    1.0,    0.9995, 0.9720, 1.0,   1.0 },
 	/* session 7: nearer the low watermark (Normal 40.9 k free at start,
 	 * low 20.2 k), with free page reporting's counters; its zone and
 	 * outcome figures are open (docs/fidelity.md) */
-	{ "traces/page-cache-low-counters.prt", 0.9956, 0.9985, 0.9970, 0.9989, 0.9990, 0.9994, 0.9995, 1.0 },
+	{ "traces/page-cache-low-counters.prt", 0.9956, 0.9985, 0.9970, 0.9989, 0.9990, 0.9994, 0.9581, 0.9995, 1.0 },
 	/* session 8: the same workload, its checkpoints with each cpu's
 	 * pagesets (the model takes pcp->high from them) and free page
 	 * reporting's counters polled, still (no batch: no guessed holds) */
-	{ "traces/page-cache-pcp.prt", 0.9970, 0.9994, 0.9976, 0.99998, 0.99999, 0.9980, 0.9988, 1.0 },
+	{ "traces/page-cache-pcp.prt", 0.9970, 0.9994, 0.9976, 0.99998, 0.99999, 0.9983, 0.9854, 0.9988, 1.0 },
 	/* session 8: the page-cache workload from a fragmented start (Normal
 	 * 207 k free pages in 41 k blocks, 19 k of them order-0) */
-	{ "traces/page-cache-fragmented.prt", 0.9834, 0.9987, 0.9846, 1.0, 1.0, 0.9416, 0.9960, -1 },
-	{ "traces/mixed.prt",          0.9959, 0.9997, 0.9961, 1.0,    1.0,    0.9999, 0.9995, -1 },
+	{ "traces/page-cache-fragmented.prt", 0.9834, 0.9988, 0.9845, 1.0, 1.0, 0.9953, 0.4197, 0.9960, -1 },
+	{ "traces/mixed.prt",          0.9959, 0.9997, 0.9961, 1.0,    1.0,    0.9999, 0.9096, 0.9995, -1 },
 };
 
 static double frac(uint64_t a, uint64_t b)
@@ -79,6 +81,9 @@ static void test_agreement_does_not_regress(void **state)
 			      r.allocations), f->outcome);
 		at_least(f->trace, "pcp refill (known)",
 			 frac(r.refills_agree, r.refills - r.refills_unknown), f->refill_known);
+		/* over all refills too: "known" is a classification, and a rule
+		 * that only moved misses out of it would show here */
+		at_least(f->trace, "pcp refill (all)", frac(r.refills_agree, r.refills), f->refill);
 		at_least(f->trace, "pcp drain (known)",
 			 frac(r.drains_agree, r.drains - r.drains_unknown), f->drain);
 		at_least(f->trace, "fallback", frac(r.extfrag_agree, rp_fallbacks_compared(&r)), f->fallback);
