@@ -329,6 +329,13 @@ int pa_zone_free_blocks(const struct pa_model *m, int zone,
 	return 0;
 }
 
+int64_t pa_zone_nr_free_pages(const struct pa_model *m, int zone)
+{
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones)
+		return -1;
+	return m->zones[zone].free_pages;
+}
+
 int pa_zone_state(const struct pa_model *m, int zone, struct pa_zone_state *out)
 {
 	const struct pa_zone *z;

@@ -247,6 +247,8 @@ struct pa_zone_state {
 	uint64_t reserved_highatomic;	/* nr_reserved_highatomic */
 };
 int pa_zone_state(const struct pa_model *m, int zone, struct pa_zone_state *out);
+/* Just NR_FREE_PAGES of pa_zone_state, in one look; -1 for no such zone. */
+int64_t pa_zone_nr_free_pages(const struct pa_model *m, int zone);
 /* Just the buddy lists' block counts of pa_zone_state, without its walk over
  * the pageblocks: cheap enough to ask after every event. */
 int pa_zone_free_blocks(const struct pa_model *m, int zone,

@@ -44,8 +44,7 @@ static double frac(uint64_t a, uint64_t b)
 
 static uint64_t outcome_agree(const struct rp_result *r)
 {
-	return r->allocations - r->classes[RP_model_failed] - r->classes[RP_kernel_failed] -
-	       r->classes[RP_invalid_event];
+	return r->outcome_agree;
 }
 
 static uint64_t zone_agree(const struct rp_result *r)

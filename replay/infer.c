@@ -63,6 +63,35 @@ static bool swap_bit(uint8_t **bits, const struct prt_header *h, uint64_t pfn, b
 	return false;
 }
 
+/* Set the bits of pages [pfn, pfn + n) that lie in pfn's zone; were any
+ * set already? A byte at a time where the range covers it whole. */
+static bool set_bits(uint8_t **bits, const struct prt_header *h, uint64_t pfn, uint64_t n)
+{
+	for (uint32_t z = 0; bits && z < h->nr_zones; z++) {
+		uint64_t i = pfn - h->zones[z].start_pfn, end;
+		uint8_t *b = bits[z];
+		bool any = false;
+
+		if (!b || pfn < h->zones[z].start_pfn || i >= h->zones[z].spanned)
+			continue;
+		end = n < h->zones[z].spanned - i ? i + n : h->zones[z].spanned;
+		for (; i < end && (i % 8 || end - i < 8); i++) {
+			any |= b[i / 8] >> (i % 8) & 1;
+			b[i / 8] |= (uint8_t)(1u << (i % 8));
+		}
+		for (; i + 8 <= end; i += 8) {
+			any |= b[i / 8] != 0;
+			b[i / 8] = 0xff;
+		}
+		for (; i < end; i++) {
+			any |= b[i / 8] >> (i % 8) & 1;
+			b[i / 8] |= (uint8_t)(1u << (i % 8));
+		}
+		return any;
+	}
+	return false;
+}
+
 /* Was the last event of this pfn a free to a pcp list? One bit per page. */
 static bool swap_freed(struct rp_pageblock_hints *hints, const struct prt_header *h,
 		       uint64_t pfn, bool freed)
@@ -90,14 +119,13 @@ static void note_seen(struct rp_pageblock_hints *hints, const struct prt_header 
 		      const struct prt_event *ev)
 {
 	uint64_t n = 1ULL << (ev->order < 20 ? ev->order : 20);
-	bool any = false;
+	bool any;
 
 	if (ev->type != PRT_EV_ALLOC && ev->type != PRT_EV_FREE &&
 	    ev->type != PRT_EV_ZONE_LOCKED && ev->type != PRT_EV_PCPU_DRAIN &&
 	    ev->type != PRT_EV_EXTFRAG)	/* 6.15+ traces a fallback's page by it alone */
 		return;
-	for (uint64_t i = 0; i < n; i++)
-		any |= swap_bit(hints->seen, h, ev->pfn + i, true);
+	any = set_bits(hints->seen, h, ev->pfn, n);
 	if (!any && ev->type == PRT_EV_PCPU_DRAIN)
 		add_pcp_at_start(hints, ev->pfn, ev->order);
 }

@@ -157,6 +157,7 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	if (ev->pfn == PRT_PFN_NONE ? !p.success
 				    : p.success && p.zone == pa_model_zone_of(ls->m, ev->pfn))
 		ls->res->zone_agree++;
+	ls->res->outcome_agree += (ev->pfn == PRT_PFN_NONE) == !p.success;
 	if (ev->pfn == PRT_PFN_NONE && p.success)
 		rp_reporting_failed(&ls->reporting, ls->m, p.zone, ev->order, ev->ts_ns);
 	if (ls->obs && ls->obs->allocation && !ls->observer_failed) {

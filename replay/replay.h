@@ -151,6 +151,9 @@ struct rp_result {
 	uint64_t lists_rotated;		/* refills showed a list rotated (replay/untraced.c) */
 	uint64_t untraced_blocks;	/* taken from pcp lists with no mm_page_alloc */
 	uint64_t zone_agree;		/* model's zone = kernel's, or both failed */
+	uint64_t outcome_agree;		/* both succeeded or both failed, whatever the class
+					 * (a failure the model predicted for a page it did
+					 * not hold free is state_desync, not model_failed) */
 	uint64_t isolated_pages;	/* taken by compaction's free scanner */
 	uint64_t isolate_mismatch;	/* isolation events the model could not match */
 	uint64_t fast_searches, fast_search_fit;	/* fast free scanner events; reproduced */

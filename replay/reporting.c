@@ -14,6 +14,7 @@ void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsig
 	r->page_size = h->page_size ? h->page_size : 4096;
 	/* an order above the largest turns the worker off */
 	r->order = order > 0 && order < nr_orders ? (unsigned)order : 0;
+	r->largest = nr_orders ? nr_orders - 1 : 0;
 }
 
 int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *reader,
@@ -104,29 +105,48 @@ static bool takes_held(const struct rp_reporting *r, const struct prt_event *ev)
  * watermark + one batch of page_reporting_order blocks. */
 static bool zone_reportable(const struct pa_model *m, int zone, unsigned order)
 {
-	struct pa_zone_state st;
+	int64_t free_pages = pa_zone_nr_free_pages(m, zone);
 
-	if (pa_zone_state(m, zone, &st) < 0)
-		return false;
-	return st.nr_free_pages >= (int64_t)(pa_model_zone_desc(m, zone)->wmark_low +
-					     ((uint64_t)RP_REPORT_CAPACITY << order));
+	return free_pages >= 0 &&
+	       free_pages >= (int64_t)(pa_model_zone_desc(m, zone)->wmark_low +
+				       ((uint64_t)RP_REPORT_CAPACITY << order));
 }
 
-/* The worker's walk for a batch of `pages` pages. */
-static void take_batch(struct rp_reporting *r, struct pa_model *m, uint64_t pages)
+/* Would the rest of a batch of `pages` still fit in the scatterlist after
+ * a block of `size` pages took one of its `room` entries? */
+static bool fits(const struct rp_reporting *r, uint64_t pages, uint64_t size, unsigned room)
 {
-	for (uint32_t zone = 0; zone < pa_model_nr_zones(m) && pages; zone++) {
+	return size <= pages && pages - size <= ((uint64_t)room - 1) << r->largest;
+}
+
+/* The worker's walk for a batch of `pages` pages, order by order: once a
+ * block of an order does not fit, none of that order does. */
+static uint64_t take_from_zone(struct rp_reporting *r, struct pa_model *m, int zone,
+			       uint64_t pages)
+{
+	for (unsigned o = r->order; o <= r->largest && pages; o++) {
 		uint64_t pfns[RP_REPORT_CAPACITY];
 		unsigned orders[RP_REPORT_CAPACITY], n;
 
-		if (!zone_reportable(m, (int)zone, r->order))
-			continue;
-		n = pa_unreported_blocks_from(m, (int)zone, r->order, pages, pfns, orders,
+		if (r->nr_held == RP_REPORT_CAPACITY)
+			break;
+		n = pa_unreported_blocks_from(m, zone, o, pages, pfns, orders,
 					      RP_REPORT_CAPACITY - r->nr_held);
-		for (unsigned i = 0; i < n; i++)
-			if (hold(r, m, pfns[i], orders[i], UINT64_MAX) == 0)
-				pages -= 1ULL << orders[i];
+		for (unsigned i = 0; i < n && orders[i] == o; i++) {
+			if (!fits(r, pages, 1ULL << o, RP_REPORT_CAPACITY - r->nr_held))
+				break;
+			if (hold(r, m, pfns[i], o, UINT64_MAX) == 0)
+				pages -= 1ULL << o;
+		}
 	}
+	return pages;
+}
+
+static void take_batch(struct rp_reporting *r, struct pa_model *m, uint64_t pages)
+{
+	for (uint32_t zone = 0; zone < pa_model_nr_zones(m) && pages; zone++)
+		if (zone_reportable(m, (int)zone, r->order))
+			pages = take_from_zone(r, m, (int)zone, pages);
 	r->seen.short_pages += pages;
 }
 

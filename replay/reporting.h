@@ -46,6 +46,11 @@
  * walks (zones in order, each with free pages above low + a batch's worth;
  * orders up from page_reporting_order; each list from its head; blocks not
  * reported already), and puts them back at their lists' tails, reported.
+ * A batch is one scatterlist of at most 32 blocks, of whatever orders the
+ * walk met: a batch of 120 MiB was 4 order-9 blocks and 28 order-10 ones
+ * (its walk left the order-9 lists after 4), so the model takes a block of
+ * a lower order only while the rest of the batch still fits in the blocks
+ * left, at the largest order.
  * The inferences above are then off: the batches say when, not a guess,
  * also where the counters never moved (no batch ran while tracing).
  */
@@ -59,6 +64,7 @@ struct rp_reporting_seen {
 
 struct rp_reporting {
 	unsigned order;			/* page_reporting_order; 0: not active */
+	unsigned largest;		/* the largest order */
 	uint32_t page_size;
 	struct rp_reporting_seen seen;
 	struct rp_held_block {

@@ -126,6 +126,30 @@ static void test_initial_list_order_is_unknown(void **state)
 	assert_int_equal(r.classes[RP_same_zone] + r.classes[RP_same_pageblock], 0);
 }
 
+/* The kernel allocates an order-9 block twice with no free between: the
+ * model, with nothing else free, fails the second; the class is
+ * state_desync (the kernel used a page the model held allocated), and the
+ * outcome disagrees all the same. */
+static void test_outcome_of_a_desync(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 } };
+	const char *path = scratch_path("desync.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	add(w, PRT_EV_ALLOC, ZONE_START, 9, 0);
+	add(w, PRT_EV_ALLOC, ZONE_START, 9, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.allocations, 2);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.classes[RP_state_desync], 1);
+	assert_int_equal(r.outcome_agree, 1);
+	assert_int_equal(r.zone_agree, 1);
+}
+
 /* A refill puts four pages on cpu 0's pcp list; two leave it with no
  * mm_page_alloc (alloc_pages_bulk); the kernel's next allocation is the
  * third page. The model drops the two and agrees from then on. */
@@ -674,6 +698,61 @@ static void test_page_reporting_batches_seen(void **state)
 	assert_int_equal(r.report_seen_short, 1024);
 	assert_int_equal(r.report_seen_wrong, 0);
 	assert_int_equal(r.report_batches, 0);	/* no inferred holds beside them */
+}
+
+/*
+ * A batch is one scatterlist of at most 32 blocks: 34 order-9 blocks and 4
+ * order-10 ones are free (none reported yet) and a batch of 68 MiB (17,408
+ * pages) runs from 1 to 3 ms. 32 order-9 blocks would fill the list with
+ * 1,024 pages to go: the worker took 30 and two order-10 blocks, the two
+ * at the head of that list (freed last). An order-10 allocation at 2 ms
+ * takes the third freed (without the rule the model holds 32 order-9
+ * blocks, predicts the order-10 head and comes 1,024 pages short).
+ */
+static void test_page_reporting_batch_fills_one_scatterlist(void **state)
+{
+	const struct prt_reporting_sample samples[] = {
+		{ 100, 500, 9000, 3 }, { 1000000, 532, 9000, 3 }, { 3000000, 532, 9000 + 69632, 3 },
+	};
+	const char *path = scratch_path("reporting-sgl.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event alloc = { .type = PRT_EV_ALLOC, .ts_ns = 2000000, .pfn = ZONE_START + 0x400,
+				   .order = 10, .gfp = MOVABLE_GFP, .migratetype = 1 };
+
+	(void)state;
+	reporting_header(&h, NULL, 0);
+	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x10000;
+	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x10000 / 512);
+	assert_non_null(h.pageblock_mt[0]);
+	memset(h.pageblock_mt[0], 1, 0x10000 / 512);	/* movable */
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (unsigned i = 0; i < 38; i++) {
+		/* order-9 blocks a buddy apart, so none merges; freed onto the
+		 * pcp list (6.x keeps pageblock-order blocks there), drained */
+		struct prt_event ev = { .type = PRT_EV_FREE, .ts_ns = 1000 + 2 * i,
+					.pfn = i < 4 ? ZONE_START + i * 0x400
+						     : ZONE_START + 0x1000 + (i - 4) * 0x400,
+					.order = i < 4 ? 10 : 9, .migratetype = -1 };
+
+		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+		if (i < 4)
+			continue;
+		ev.type = PRT_EV_PCPU_DRAIN;
+		ev.ts_ns++;
+		ev.migratetype = 1;
+		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	}
+	assert_int_equal(prt_writer_add(w, &alloc, NULL), 0);
+	assert_int_equal(prt_writer_add_reporting(w, samples, 3, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.report_seen, 1);
+	assert_int_equal(r.report_seen_short, 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
 
 /*
@@ -1680,6 +1759,7 @@ int main(void)
 		cmocka_unit_test(test_slow_free_scanner_stride),
 		cmocka_unit_test(test_page_reporting_holds_blocks),
 		cmocka_unit_test(test_page_reporting_batches_seen),
+		cmocka_unit_test(test_page_reporting_batch_fills_one_scatterlist),
 		cmocka_unit_test(test_refill_past_a_reported_block),
 		cmocka_unit_test(test_compaction_capture),
 		cmocka_unit_test(test_extfrag_of_a_capture_is_not_a_fallback),
@@ -1698,6 +1778,7 @@ int main(void)
 		cmocka_unit_test(test_list_rotated_at_the_kernels_block),
 		cmocka_unit_test(test_list_rotated_past_an_initial_head),
 		cmocka_unit_test(test_block_passed_over_twice),
+		cmocka_unit_test(test_outcome_of_a_desync),
 		cmocka_unit_test(test_split_of_an_initial_block_past_a_settled_head),
 		cmocka_unit_test(test_batched_free_reaches_pcp_at_commit),
 		cmocka_unit_test(test_free_while_lists_drained_goes_to_buddy),
