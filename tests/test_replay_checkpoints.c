@@ -237,12 +237,63 @@ static void test_list_grown_untraced_takes_excess_blocks(void **state)
 			 0);
 }
 
+/* Checkpoint: 1,024 + 40 pages free, the order-10 block and, in the cells
+ * (pagetypeinfo, read first), 120 order-0 blocks still; cpu 1's list 80
+ * pages. */
+static void add_half_told_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts)
+{
+	int64_t blocks[ORDERS * MTS] = { 0 }, free_pages = 1024 + 40, count[2] = { 0, 80 },
+		high[2] = { 2790, 2790 };
+	struct prt_checkpoint cp = { .ts_ns = ts, .seq = seq, .nr_zones = 1,
+				     .nr_orders = ORDERS, .nr_migratetypes = MTS,
+				     .free_blocks = blocks, .free_pages = &free_pages,
+				     .nr_cpus = 2, .pcp_count = count, .pcp_high = high };
+
+	blocks[10 * MTS + 1] = 1;
+	blocks[0 * MTS + 1] = 120;
+	assert_int_equal(prt_writer_add_checkpoint(w, &cp, NULL), 0);
+}
+
+/*
+ * The same with 160 order-0 blocks free at start: zoneinfo (read last) says
+ * 120 left the buddy lists, cpu 1's list says 80 went onto it, and the cells
+ * (read first) show only 40 gone. The cells' 40 go onto the list, then the
+ * rest of what both counts say, from the head of the order-0 list of the
+ * type that gave them: 80 (40 without the rest).
+ */
+static void test_list_grown_past_what_the_cells_show(void **state)
+{
+	struct prt_free_block fb[161] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("cphalf.prt");
+	struct rp_options opt = { .profile = -1 };
+	struct pr_error err = { 0 };
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result res;
+
+	(void)state;
+	for (unsigned i = 1; i <= 160; i++)
+		fb[i] = (struct prt_free_block){ ZONE_START + 0x800 + 2 * i, 0, 1 };
+	sample_one_zone_header(&h, fb, 161);
+	h.zones[0].pcp[0].count = h.zones[0].pcp[1].count = 0;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add_half_told_checkpoint(w, 1, 300);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+
+	if (rp_replay_file(path, &opt, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.pcp_untraced_pages, 80);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_compared_over_read_windows),
 		cmocka_unit_test(test_pcp_lists_compared_with_pagesets),
 		cmocka_unit_test(test_list_grown_untraced_takes_excess_blocks),
+		cmocka_unit_test(test_list_grown_past_what_the_cells_show),
 	};
 
 	return cmocka_run_group_tests_name("replay_checkpoints", tests, NULL, NULL);
