@@ -64,7 +64,14 @@ struct lockstep {
 	const struct prt_header *start;	/* the header with the free map at the start */
 	uint8_t **named;	/* per header zone, a bit per page some event names */
 	bool first_checkpoint_seen;
+	uint64_t *carved;	/* sorted: remainders of initial blocks carved at start */
+	size_t nr_carved, cap_carved;
 };
+
+/* pfn heads the rest of an initial free block a page on a pcp list at
+ * capture start was carved out of: its place unknown (it is unsettled),
+ * its pageblock's type not in question. */
+bool ls_carved_remainder(const struct lockstep *ls, uint64_t pfn);
 
 /* The model's choice or the kernel's was among initial free blocks of
  * unknown list order, on the same list. */

@@ -84,9 +84,12 @@ static void put_back(struct pa_model *m, const struct rp_held_block *b)
 	pa_putback_isolated(m, b->pfn, b->order);
 }
 
+/* The worker fills its scatterlist from the end (the first block it
+ * isolates is the last entry) and puts the entries back from the first:
+ * the blocks reach their lists' tails in the reverse of its walk. */
 void rp_reporting_flush(struct rp_reporting *r, struct pa_model *m)
 {
-	for (unsigned i = 0; i < r->nr_held; i++)
+	for (unsigned i = r->nr_held; i-- > 0;)
 		put_back(m, &r->held[i]);
 	r->nr_held = 0;
 }
@@ -152,7 +155,7 @@ static void take_batch(struct rp_reporting *r, struct pa_model *m, uint64_t page
 
 static void hand_back_seen(struct rp_reporting *r, struct pa_model *m)
 {
-	for (unsigned i = 0; i < r->nr_held; i++) {
+	for (unsigned i = r->nr_held; i-- > 0;) {	/* as rp_reporting_flush */
 		put_back(m, &r->held[i]);
 		pa_free_block_mark_reported(m, r->held[i].pfn, r->held[i].order);
 	}
@@ -215,11 +218,11 @@ void rp_reporting_event(struct rp_reporting *r, struct pa_model *m, const struct
 		rp_reporting_flush(r, m);
 		return;
 	}
-	for (unsigned i = 0; i < r->nr_held; i++) {
+	for (unsigned i = r->nr_held; i-- > 0;)	/* as rp_reporting_flush */
 		if (ev->ts_ns >= r->held[i].until_ns)
 			put_back(m, &r->held[i]);
-		else
+	for (unsigned i = 0; i < r->nr_held; i++)
+		if (ev->ts_ns < r->held[i].until_ns)
 			r->held[kept++] = r->held[i];
-	}
 	r->nr_held = kept;
 }

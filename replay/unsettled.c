@@ -29,16 +29,8 @@ int rp_unsettled_init(struct rp_unsettled *u, const struct prt_header *h)
 		rp_unsettled_release(u);
 		return -1;
 	}
-	for (uint64_t i = 0; i < h->nr_free_blocks; i++) {
-		uint64_t pfn = h->free_blocks[i].pfn, bit;
-
-		if (pfn < u->base || pfn - u->base >= u->nr)
-			continue;
-		bit = 1ULL << ((pfn - u->base) % 64);
-		if (!(u->bits[(pfn - u->base) / 64] & bit))
-			u->in_span[(pfn >> (u->nr_orders - 1)) - u->first_span]++;
-		u->bits[(pfn - u->base) / 64] |= bit;
-	}
+	for (uint64_t i = 0; i < h->nr_free_blocks; i++)
+		rp_unsettled_mark(u, h->free_blocks[i].pfn);
 	return 0;
 }
 
@@ -71,6 +63,18 @@ void rp_unsettled_touch(struct rp_unsettled *u, uint64_t pfn, unsigned order)
 		}
 		i += mask == ~0ULL ? 64 : 1;
 	}
+}
+
+void rp_unsettled_mark(struct rp_unsettled *u, uint64_t pfn)
+{
+	uint64_t bit;
+
+	if (!u->bits || pfn < u->base || pfn - u->base >= u->nr)
+		return;
+	bit = 1ULL << ((pfn - u->base) % 64);
+	if (!(u->bits[(pfn - u->base) / 64] & bit))
+		u->in_span[(pfn >> (u->nr_orders - 1)) - u->first_span]++;
+	u->bits[(pfn - u->base) / 64] |= bit;
 }
 
 bool rp_unsettled_has(const struct rp_unsettled *u, uint64_t pfn)

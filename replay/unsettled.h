@@ -33,6 +33,10 @@ void rp_unsettled_release(struct rp_unsettled *u);
 void rp_unsettled_touch(struct rp_unsettled *u, uint64_t pfn, unsigned order);
 /* Does the largest-order span around pfn hold an unsettled block? (one look) */
 bool rp_unsettled_near(const struct rp_unsettled *u, uint64_t pfn);
+/* pfn heads a free block whose place is as unknown as an initial one's
+ * (the rest of an initial block a page on a pcp list at capture start was
+ * carved out of). */
+void rp_unsettled_mark(struct rp_unsettled *u, uint64_t pfn);
 /* Is pfn the head of an initial free block nothing has settled yet? */
 bool rp_unsettled_has(const struct rp_unsettled *u, uint64_t pfn);
 

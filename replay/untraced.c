@@ -123,7 +123,7 @@ void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigne
 		ph = pa_free_block_of(ls->m, pred.pfn, &po);
 		if (ph == PA_PFN_NONE || po >= ko)
 			return;
-		if (rp_unsettled_has(&ls->unsettled, ph) &&
+		if (rp_unsettled_has(&ls->unsettled, ph) && !ls_carved_remainder(ls, ph) &&
 		    !(rp_start_count_exact(&ls->start_counts, zone, po, mt) &&
 		      lone_in_pageblock(ls, ph))) {
 			if (dropped || !retype_initial(ls, ph, mt))

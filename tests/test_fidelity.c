@@ -6,7 +6,9 @@
  * deterministic, so each floor is the figure reached rounded down; raise
  * them when the model improves. (Session 9 lowered page-cache-fragmented's
  * known share 0.9846 -> 0.9845: two allocations became unknown_order when
- * the kernel's block, a guessed one of the model's list, counted too.)
+ * the kernel's block, a guessed one of the model's list, counted too; and
+ * page-cache-pcp's refills 0.9983 -> 0.9979 for the rest of a list grown
+ * with no event, replay/pcp_untraced.c.)
  */
 #include "tests/lib/harness.h"
 
@@ -23,27 +25,32 @@ static const struct floors reached[] = {
 	/* trace                     exact   known   share   zone    outcome refill  (all)   drain  fallback */
 	{ "traces/vm-heavy.prt",       0.9992, 0.9999, 0.9992, 1.0,    1.0,    0.9999, 0.9589, -1,    -1 },
 	{ "traces/page-cache.prt",     0.9898, 0.9995, 0.9902, 1.0,    1.0,    0.9984, 0.9137, 0.9970, -1 },
-	{ "traces/page-cache-low.prt", 0.9931, 0.9995, 0.9935, 0.99998, 0.99998, 0.9991, 0.9486, 0.9990, 1.0 },
+	{ "traces/page-cache-low.prt", 0.9931, 0.9995, 0.9935, 0.99998, 0.99998, 0.9996, 0.9490, 0.9990, 1.0 },
 	{ "traces/page-cache-noreport.prt", 0.9709, 0.9999, 0.9709, 1.0, 1.0, 0.9973, 0.7254, 0.9992, -1 },
 	{ "traces/page-cache-timed.prt", 0.9832, 0.9999, 0.9833, 1.0,    1.0,    0.9972, 0.6748, 0.9977, -1 },
 	/* free page reporting seen by the capture (4 batches); a capture whose
 	 * kpageflags scan took 1.26 s, the kernel refilling from pages the
 	 * scan had not read yet (replay/scan_start.h) */
-	{ "traces/page-cache-reporting.prt", 0.9949, 0.9995, 0.9954, 1.0,    1.0,    0.9995, 0.9720, 1.0,   1.0 },
+	{ "traces/page-cache-reporting.prt", 0.9949, 0.9995, 0.9954, 1.0,    1.0,    0.9999, 0.9724, 1.0,   1.0 },
 	/* session 7: nearer the low watermark (Normal 40.9 k free at start,
 	 * low 20.2 k), with free page reporting's counters; its zone and
 	 * outcome figures are open (docs/fidelity.md) */
-	{ "traces/page-cache-low-counters.prt", 0.9956, 0.9985, 0.9970, 0.9989, 0.9990, 0.9994, 0.9581, 0.9995, 1.0 },
+	{ "traces/page-cache-low-counters.prt", 0.9956, 0.9985, 0.9970, 0.9989, 0.9990, 0.9999, 0.9586, 0.9995, 1.0 },
 	/* session 8: the same workload, its checkpoints with each cpu's
 	 * pagesets (the model takes pcp->high from them) and free page
 	 * reporting's counters polled, still (no batch: no guessed holds) */
 	{ "traces/page-cache-pcp.prt", 0.9970, 0.9994, 0.9976, 0.99998, 0.99999, 0.9979, 0.9850, 0.9988, 1.0 },
 	/* session 8: the page-cache workload from a fragmented start (Normal
 	 * 207 k free pages in 41 k blocks, 19 k of them order-0) */
-	{ "traces/page-cache-fragmented.prt", 0.9834, 0.9988, 0.9845, 1.0, 1.0, 0.9953, 0.4197, 0.9960, -1 },
+	{ "traces/page-cache-fragmented.prt", 0.9834, 0.9988, 0.9845, 1.0, 1.0, 0.9983, 0.4197, 0.9960, -1 },
 	/* session 9: the page-cache workload again, three reporting batches
 	 * polled, one of them 4 order-9 and 28 order-10 blocks */
-	{ "traces/page-cache-batches.prt", 0.9847, 0.9994, 0.9853, 0.99992, 0.99992, 0.9924, 0.9330, 0.9915, -1 },
+	{ "traces/page-cache-batches.prt", 0.9847, 0.9994, 0.9853, 0.99992, 0.99992, 0.9934, 0.9339, 0.9915, -1 },
+	/* session 9: the page-cache workload again; pages on pcp lists at
+	 * capture start whose buddies the free map had free (one of them the
+	 * model's choice for 1,936 refills before their rest counted as
+	 * unsettled) */
+	{ "traces/page-cache-carved.prt", 0.9838, 0.9996, 0.9841, 0.99995, 0.99995, 0.9964, 0.7587, 0.9978, -1 },
 	{ "traces/mixed.prt",          0.9959, 0.9997, 0.9961, 1.0,    1.0,    0.9999, 0.9096, 0.9995, -1 },
 };
 

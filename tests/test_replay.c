@@ -295,6 +295,11 @@ static void test_replay_into_database(void **state)
 	expect_csv(db, "select count(*), sum(abs(diff) * 100 > kernel_free_pages), sum(diff = 0) "
 		   "from checkpoint_free where run_id = 10 and kernel_free_pages > 0",
 		   "153,0,105", "page-cache-batches checkpoints");
+	/* session 9, the same workload: every row within 0.76%, 103 exact */
+	replay_into(db, "traces/page-cache-carved.prt");
+	expect_csv(db, "select count(*), sum(abs(diff) * 1000 > 8 * kernel_free_pages), sum(diff = 0) "
+		   "from checkpoint_free where run_id = 11 and kernel_free_pages > 0",
+		   "153,0,103", "page-cache-carved checkpoints");
 }
 
 int main(void)

@@ -567,13 +567,15 @@ static struct prt_writer *begin_reporting_trace(const char *path, struct prt_hea
  * lists with no event. The kernel fails an order-9 request while the model
  * has two order-9 blocks: the worker holds them, so a second request 0.4 ms
  * later fails in the model too (without the rule: kernel_failed again).
- * Past the hold they are back, and the next request takes the first.
+ * Past the hold they are back, in the reverse of the worker's walk (its
+ * scatterlist fills from the end and empties from the start), and the
+ * next request takes the one it isolated last.
  */
 static void test_page_reporting_holds_blocks(void **state)
 {
 	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 }, { ZONE_START + 0x400, 9, 1 } };
 	const uint64_t when[] = { 1000000, 1400000, 3400000 };
-	const uint64_t pfn[] = { PRT_PFN_NONE, PRT_PFN_NONE, ZONE_START };
+	const uint64_t pfn[] = { PRT_PFN_NONE, PRT_PFN_NONE, ZONE_START + 0x400 };
 	const char *path = scratch_path("reporting.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -643,22 +645,22 @@ static void test_refill_past_a_reported_block(void **state)
  * freed (so not yet reported), then a batch of 16 (64 MiB) from 1 to 3 ms.
  * The worker walks the list from its head: the block freed first, at the
  * tail, is all the kernel has at 2 ms; at 2.5 ms it has none (both fail).
- * At 4 ms the batch is back at the list's tail in walk order, so the
- * kernel takes the one freed last. A second batch (4 MiB) at 5 ms finds
- * only reported blocks: the model holds nothing, and 5.5 ms takes the next.
+ * At 4 ms the batch is back at the list's tail in the reverse of the walk,
+ * so the kernel takes the one the walk isolated last, the second freed. A
+ * second batch (4 MiB) at 5 ms finds only reported blocks: the model holds
+ * nothing, and 5.5 ms takes the next, the third freed.
  * (Without the batches the model predicts the head at 2 ms and serves
  * 2.5 ms.)
  */
 static void test_page_reporting_batches_seen(void **state)
 {
-	const uint64_t last = ZONE_START + 16 * 0x400;
 	const struct prt_reporting_sample samples[] = {
 		{ 100, 500, 9000, 3 }, { 1000000, 517, 9000, 3 }, { 3000000, 517, 74536, 3 },
 		{ 5000000, 519, 74536, 4 }, { 6000000, 519, 78632, 4 },
 	};
 	const struct { uint64_t ts, pfn; } allocs[] = {
 		{ 2000000, ZONE_START }, { 2500000, PRT_PFN_NONE },
-		{ 4000000, last }, { 5500000, last - 0x400 },
+		{ 4000000, ZONE_START + 0x400 }, { 5500000, ZONE_START + 0x800 },
 	};
 	const char *path = scratch_path("reporting-seen.prt");
 	struct prt_header h;
@@ -1338,6 +1340,32 @@ static void test_block_passed_over_twice(void **state)
 }
 
 /*
+ * The free map has order-1 blocks at A and B; A's first event is a drain,
+ * so A sat on a pcp list at capture start and is carved out, leaving A + 1
+ * free on the order-0 list. Where A + 1 sits there is as unknown as any
+ * initial block's place: the kernel's refill splitting B instead is no
+ * known miss (without the rule A + 1 counted as settled, and it was).
+ */
+static void test_carved_remainder_is_unsettled(void **state)
+{
+	const uint64_t a = ZONE_START + 0x100, b = ZONE_START + 0x104;
+	const struct prt_free_block fb[] = { { a, 1, 1 }, { b, 1, 1 } };
+	const char *path = scratch_path("carved.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 2);
+	add(w, PRT_EV_ZONE_LOCKED, b, 0, 1);
+	add(w, PRT_EV_PCPU_DRAIN, a, 0, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.refills, 1);
+	assert_int_equal(r.refills_agree, 0);
+	assert_int_equal(r.refills_unknown, 1);
+}
+
+/*
  * A settled order-0 page P heads the model's order-0 list; the kernel's
  * refill splits K, an order-1 block free at capture start: its order-0 list
  * was empty, so P is not free there or not on that list. That is no question
@@ -1780,6 +1808,7 @@ int main(void)
 		cmocka_unit_test(test_block_passed_over_twice),
 		cmocka_unit_test(test_outcome_of_a_desync),
 		cmocka_unit_test(test_split_of_an_initial_block_past_a_settled_head),
+		cmocka_unit_test(test_carved_remainder_is_unsettled),
 		cmocka_unit_test(test_batched_free_reaches_pcp_at_commit),
 		cmocka_unit_test(test_free_while_lists_drained_goes_to_buddy),
 		cmocka_unit_test(test_lost_event_window),
