@@ -254,7 +254,7 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 	ls->res->drains++;
 	ls->res->remote_drains += (uint32_t)owner != ev->cpu;
 	if (pa_page_unknown(ls->m, ev->pfn))
-		rp_pcp_before_left(&ls->pcp_before, zone, (uint32_t)owner, ev->order);
+		rp_pcp_before_drained(&ls->pcp_before, zone, (uint32_t)owner, ev->order);
 	if (pa_predict_drain(ls->m, (uint32_t)owner, zone) == ev->pfn) {
 		ls->res->drains_agree++;
 	} else if (pa_page_unknown(ls->m, ev->pfn)) {

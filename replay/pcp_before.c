@@ -41,6 +41,21 @@ void rp_pcp_before_left(struct rp_pcp_before *b, int zone, uint32_t cpu, unsigne
 	*p = *p > (int64_t)1 << order ? *p - ((int64_t)1 << order) : 0;
 }
 
+void rp_pcp_before_drained(struct rp_pcp_before *b, int zone, uint32_t cpu, unsigned order)
+{
+	const int64_t *row;
+	uint32_t from = cpu;
+
+	if (zone < 0 || (uint32_t)zone >= b->nr_zones || cpu >= b->nr_cpus || order >= 63)
+		return;
+	row = &b->pages[(size_t)zone * b->nr_cpus];
+	if (row[cpu] < (int64_t)1 << order)
+		for (uint32_t c = 0; c < b->nr_cpus; c++)
+			if (row[c] >= (int64_t)1 << order && row[c] > row[from])
+				from = c;
+	rp_pcp_before_left(b, zone, from, order);
+}
+
 uint32_t rp_pcp_before_pages(const struct rp_pcp_before *b, int zone, uint32_t cpu)
 {
 	if (zone < 0 || (uint32_t)zone >= b->nr_zones || cpu >= b->nr_cpus)

@@ -26,6 +26,11 @@ int rp_pcp_before_init(struct rp_pcp_before *b, const struct prt_header *h,
 void rp_pcp_before_release(struct rp_pcp_before *b);
 /* A block of cpu's lists the model had as unknown left them. */
 void rp_pcp_before_left(struct rp_pcp_before *b, int zone, uint32_t cpu, unsigned order);
+/* ... drained, traced on cpu: drain_all_pages drains every cpu's lists from
+ * the calling cpu, so a block larger than what cpu has left came from the
+ * cpu with the most (a fresh capture's two order-9 blocks on cpu 0's and
+ * cpu 1's DMA32 lists, drained from cpu 0). */
+void rp_pcp_before_drained(struct rp_pcp_before *b, int zone, uint32_t cpu, unsigned order);
 /* Pages of zone on cpu's lists since before tracing, as far as events show. */
 uint32_t rp_pcp_before_pages(const struct rp_pcp_before *b, int zone, uint32_t cpu);
 

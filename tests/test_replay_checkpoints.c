@@ -179,6 +179,45 @@ static void test_pcp_lists_compared_with_pagesets(void **state)
 			 -1);
 }
 
+/*
+ * Both cpus start with an order-9 block on their lists (512 pages each),
+ * which no event names until cpu 0 drains both (drain_all_pages drains
+ * every cpu's lists from one): the second came from cpu 1's, as cpu 0's
+ * count has nothing left to give, and the checkpoint finds both lists
+ * empty (without the rule cpu 1 kept its 512).
+ */
+static void test_remote_drain_of_pages_from_before(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("cpremote.prt");
+	struct rp_options opt = { .profile = -1 };
+	struct pr_error err = { 0 };
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result res;
+
+	(void)state;
+	sample_one_zone_header(&h, fb, 1);
+	h.zones[0].pcp[0].count = h.zones[0].pcp[1].count = 512;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (unsigned i = 0; i < 2; i++) {
+		struct prt_event drain = { .ts_ns = 100 + i, .cpu = 0, .type = PRT_EV_PCPU_DRAIN,
+					   .pfn = ZONE_START + 0x800 + i * 0x200, .order = 9,
+					   .migratetype = 1 };
+
+		assert_int_equal(prt_writer_add(w, &drain, NULL), 0);
+	}
+	add_pcp_checkpoint(w, 1, 300, (int64_t[]){ 0, 0 }, (int64_t[]){ 2790, 2790 });
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+
+	if (rp_replay_file(path, &opt, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.pcp_checked, 2);
+	assert_int_equal(res.pcp_count_agree, 2);
+}
+
 /* Checkpoint: the zone's order-10 block on the kernel's lists and no
  * order-0 block, 1,024 pages free, cpu 1's list holding 40 pages. */
 static void add_grown_list_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts)
@@ -294,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_pcp_lists_compared_with_pagesets),
 		cmocka_unit_test(test_list_grown_untraced_takes_excess_blocks),
 		cmocka_unit_test(test_list_grown_past_what_the_cells_show),
+		cmocka_unit_test(test_remote_drain_of_pages_from_before),
 	};
 
 	return cmocka_run_group_tests_name("replay_checkpoints", tests, NULL, NULL);
