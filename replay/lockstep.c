@@ -326,16 +326,6 @@ static int observe(struct lockstep *ls, const struct prt_event *ev,
 			      ls->res->events - 1, err);
 }
 
-/*
- * A page on a pcp list at capture start that the free map had inside a free
- * block was carved out of it (replay/translate.c); the rest of that block
- * is as free, and its place on its lists as unknown, as any initial block.
- * Left settled, such a remainder headed its list as a known block: on a
- * fresh capture one order-0 page, the buddy of a page drained 4.7 s later,
- * was the model's choice for 1,936 refills the kernel served from elsewhere.
- * Every free block in the window of the largest order around the carved
- * page is an initial block or such a remainder, before any event.
- */
 static void add_carved(struct lockstep *ls, uint64_t pfn)
 {
 	if (ls->nr_carved == ls->cap_carved) {
@@ -357,6 +347,16 @@ static int cmp_pfn(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * A page on a pcp list at capture start that the free map had inside a free
+ * block was carved out of it (replay/translate.c); the rest of that block
+ * is as free, and its place on its lists as unknown, as any initial block.
+ * Left settled, such a remainder headed its list as a known block: on a
+ * fresh capture one order-0 page, the buddy of a page drained 4.7 s later,
+ * was the model's choice for 1,936 refills the kernel served from elsewhere.
+ * Every free block in the window of the largest order around the carved
+ * page is an initial block or such a remainder, before any event.
+ */
 static void unsettle_carved(struct lockstep *ls, const struct rp_pageblock_hints *hints)
 {
 	uint64_t span = 1ULL << (ls->t->topo.nr_orders - 1);

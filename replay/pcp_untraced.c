@@ -37,7 +37,8 @@ static int64_t list_surplus(const struct lockstep *ls, const struct prt_checkpoi
 }
 
 /* Move up to *budget pages of (order, mt) blocks the model's list has over
- * the kernel's onto cpu's pcp list (over < 0: the cells are not asked). */
+ * the kernel's onto cpu's pcp list (cp NULL: all of them, the cells not
+ * asked). */
 static void move_excess(struct lockstep *ls, const struct prt_checkpoint *cp, uint32_t pz,
 			int zone, uint32_t cpu, unsigned order, int mt, uint64_t model_blocks,
 			int64_t *budget)
