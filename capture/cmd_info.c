@@ -13,7 +13,8 @@ static const char usage[] =
 	"usage: pagereplay info [--json] FILE.prt\n"
 	"\n"
 	"Describe a trace: header, topology, time span, counts per event type,\n"
-	"allocation failures, lost events, histograms by order, migratetype and gfp.\n"
+	"allocation failures, lost events, histograms by order, migratetype and gfp,\n"
+	"and free page reporting's batches where the capture polled its counters.\n"
 	"A damaged file is described up to the damage, then the error; exit 1.\n"
 	"\n"
 	"  --json    one JSON object instead of text\n";
@@ -146,41 +147,74 @@ static void print_checkpoint_pcp(const struct prt_reader *r)
 }
 
 /* Free page reporting's batches, where the capture polled its counters. */
-static void print_reporting(const struct prt_reader *r)
-{
-	uint32_t n;
-	const struct prt_reporting_sample *s = prt_reader_reporting(r, &n);
-	struct prt_reporting_batch *b;
-	size_t nb;
-	uint64_t kib = 0, lo = UINT64_MAX, hi = 0;
-	size_t open = 0;
+struct reporting_summary {
+	uint32_t samples;
+	size_t batches, still_held;	/* still held: open when the capture ended */
+	uint64_t kib, held_lo_ns, held_hi_ns;	/* over the batches that ended */
+};
 
-	if (!n)
+static void summarize_reporting(const struct prt_reader *r, struct reporting_summary *out)
+{
+	const struct prt_reporting_sample *s = prt_reader_reporting(r, &out->samples);
+	struct prt_reporting_batch *b;
+
+	out->batches = out->still_held = 0;
+	out->kib = out->held_hi_ns = 0;
+	out->held_lo_ns = UINT64_MAX;
+	if (!out->samples)
 		return;
-	nb = prt_reporting_batches(s, n, NULL, 0);
-	b = calloc(nb ? nb : 1, sizeof(*b));
-	if (!b)
+	out->batches = prt_reporting_batches(s, out->samples, NULL, 0);
+	b = calloc(out->batches ? out->batches : 1, sizeof(*b));
+	if (!b) {
+		out->batches = 0;
 		return;
-	prt_reporting_batches(s, n, b, nb);
-	for (size_t i = 0; i < nb; i++) {
+	}
+	prt_reporting_batches(s, out->samples, b, out->batches);
+	for (size_t i = 0; i < out->batches; i++) {
 		uint64_t d = b[i].end_ns - b[i].start_ns;
 
-		kib += b[i].kib;
+		out->kib += b[i].kib;
 		if (b[i].end_ns == UINT64_MAX) {
-			open++;	/* no end to measure a hold by */
+			out->still_held++;	/* no end to measure a hold by */
 			continue;
 		}
-		lo = d < lo ? d : lo;
-		hi = d > hi ? d : hi;
+		out->held_lo_ns = d < out->held_lo_ns ? d : out->held_lo_ns;
+		out->held_hi_ns = d > out->held_hi_ns ? d : out->held_hi_ns;
 	}
-	printf("free page reporting %u counter samples: %zu batches, %.1f MiB reported", n, nb,
-	       kib / 1024.0);
-	if (nb > open)
-		printf(", each held %.1f-%.1f ms", lo / 1e6, hi / 1e6);
-	if (open)
-		printf(", %zu still held when the capture ended", open);
-	printf("\n");
 	free(b);
+}
+
+static void print_reporting(const struct prt_reader *r)
+{
+	struct reporting_summary rs;
+
+	summarize_reporting(r, &rs);
+	if (!rs.samples)
+		return;
+	printf("free page reporting %u counter samples: %zu batches, %.1f MiB reported", rs.samples,
+	       rs.batches, rs.kib / 1024.0);
+	if (rs.batches > rs.still_held)
+		printf(", each held %.1f-%.1f ms", rs.held_lo_ns / 1e6, rs.held_hi_ns / 1e6);
+	if (rs.still_held)
+		printf(", %zu still held when the capture ended", rs.still_held);
+	printf("\n");
+}
+
+static void json_reporting(const struct prt_reader *r)
+{
+	struct reporting_summary rs;
+
+	summarize_reporting(r, &rs);
+	if (!rs.samples) {
+		printf("null");
+		return;
+	}
+	printf("{\"samples\":%u,\"batches\":%zu,\"reported_kib\":%llu,\"still_held\":%zu",
+	       rs.samples, rs.batches, (unsigned long long)rs.kib, rs.still_held);
+	if (rs.batches > rs.still_held)
+		printf(",\"held_ms_min\":%.3f,\"held_ms_max\":%.3f", rs.held_lo_ns / 1e6,
+		       rs.held_hi_ns / 1e6);
+	printf("}");
 }
 
 static void print_text(const struct prt_reader *r, const struct tally *t)
@@ -311,7 +345,9 @@ static void print_json(const struct prt_reader *r, const struct tally *t, const 
 		json_string(buf);
 		printf(":%llu", (unsigned long long)t->gfp_count[i]);
 	}
-	printf("},\"damage\":");
+	printf("},\"reporting\":");
+	json_reporting(r);
+	printf(",\"damage\":");
 	if (damage)
 		json_string(damage);
 	else

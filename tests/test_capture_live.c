@@ -419,9 +419,15 @@ static void test_info_cli(void **state)
 		"\"kernel_release\":\"6.", "\"events\":", "\"lost_events\":0", "\"file_bytes\":",
 		"\"event_counts\":{\"mm_page_alloc\":", "\"alloc_failures\":", "\"cpus\":2",
 		"\"zones\":[{\"node\":0,\"name\":\"DMA\",\"start_pfn\":1,", "\"duration_s\":",
-		NULL }; *k; k++)
+		"\"reporting\":null", NULL }; *k; k++)
 		if (!strstr(r.out, *k))
 			fail_msg("missing %s in %s", *k, r.out);
+	run_result_free(&r);
+	r = run_pagereplay("info", "--json", project_path("traces/page-cache-fragmented.prt"), NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "\"reporting\":{\"samples\":7,\"batches\":4,"
+				      "\"reported_kib\":243712,\"still_held\":1,"
+				      "\"held_ms_min\":24.660,\"held_ms_max\":62.982}"));
 	run_result_free(&r);
 }
 
