@@ -60,3 +60,17 @@ void rp_checkpoint_pcp_resync_high(const struct rp_translate *t, uint32_t nr_prt
 		}
 	}
 }
+
+void rp_checkpoint_pcp_resync_unseen(const struct rp_translate *t,
+				     const struct an_checkpoint_pcp *rows, uint32_t n,
+				     struct rp_pcp_before *before)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct an_checkpoint_pcp *p = &rows[i];
+		int mz = t->zone_of_prt[p->zone];
+		int64_t over = (int64_t)p->model_count_min - p->kernel_count;
+
+		if (mz >= 0 && p->kernel_count >= 0 && over > 0)
+			rp_pcp_before_forget(before, mz, p->cpu, (uint64_t)over);
+	}
+}

@@ -24,4 +24,13 @@ uint32_t rp_checkpoint_pcp_compare(const struct rp_translate *t, uint32_t nr_prt
 void rp_checkpoint_pcp_resync_high(const struct rp_translate *t, uint32_t nr_prt_zones,
 				   const struct prt_checkpoint *cp, struct pa_model *m);
 
+/* Pages on a list since before tracing that the kernel's count, below the
+ * model's least over the read by no more than they are, shows gone: they
+ * left by no event the model charges (alloc_pages_bulk, or before tracing
+ * began, after the header's zoneinfo was read) and do not come back. The
+ * rows are those rp_checkpoint_pcp_compare filled. */
+void rp_checkpoint_pcp_resync_unseen(const struct rp_translate *t,
+				     const struct an_checkpoint_pcp *rows, uint32_t n,
+				     struct rp_pcp_before *before);
+
 #endif

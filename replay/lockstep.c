@@ -426,6 +426,7 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 			return -1;
 		if (cp) {
 			rp_checkpoint_pcp_resync_high(ls->t, ls->start->nr_zones, cp, ls->m);
+			rp_checkpoint_pcp_resync_unseen(ls->t, pcp.rows, pcp.n, &ls->pcp_before);
 			ls_pcp_untraced(ls, cp, ranges);
 		}
 		/* after the observer: the checkpoint's own row shows the model as it was */

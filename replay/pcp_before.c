@@ -56,6 +56,16 @@ void rp_pcp_before_drained(struct rp_pcp_before *b, int zone, uint32_t cpu, unsi
 	rp_pcp_before_left(b, zone, from, order);
 }
 
+void rp_pcp_before_forget(struct rp_pcp_before *b, int zone, uint32_t cpu, uint64_t pages)
+{
+	int64_t *p;
+
+	if (zone < 0 || (uint32_t)zone >= b->nr_zones || cpu >= b->nr_cpus)
+		return;
+	p = &b->pages[(size_t)zone * b->nr_cpus + cpu];
+	*p = (uint64_t)*p > pages ? *p - (int64_t)pages : 0;
+}
+
 uint32_t rp_pcp_before_pages(const struct rp_pcp_before *b, int zone, uint32_t cpu)
 {
 	if (zone < 0 || (uint32_t)zone >= b->nr_zones || cpu >= b->nr_cpus)

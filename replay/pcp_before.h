@@ -31,6 +31,8 @@ void rp_pcp_before_left(struct rp_pcp_before *b, int zone, uint32_t cpu, unsigne
  * cpu with the most (a fresh capture's two order-9 blocks on cpu 0's and
  * cpu 1's DMA32 lists, drained from cpu 0). */
 void rp_pcp_before_drained(struct rp_pcp_before *b, int zone, uint32_t cpu, unsigned order);
+/* ... or gone by no event at all, as a checkpoint shows: up to pages of them. */
+void rp_pcp_before_forget(struct rp_pcp_before *b, int zone, uint32_t cpu, uint64_t pages);
 /* Pages of zone on cpu's lists since before tracing, as far as events show. */
 uint32_t rp_pcp_before_pages(const struct rp_pcp_before *b, int zone, uint32_t cpu);
 

@@ -218,6 +218,39 @@ static void test_remote_drain_of_pages_from_before(void **state)
 	assert_int_equal(res.pcp_count_agree, 2);
 }
 
+/*
+ * cpu 1 starts with 4 pages on its lists that no event names; by the first
+ * checkpoint the kernel's list is empty: they left by no event the model
+ * could charge, and the count forgets them, so the second checkpoint agrees
+ * (without the rule both are 4 over).
+ */
+static void test_pages_from_before_gone_untraced(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const char *path = scratch_path("cpgone.prt");
+	struct rp_options opt = { .profile = -1 };
+	struct pr_error err = { 0 };
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result res;
+
+	(void)state;
+	sample_one_zone_header(&h, fb, 1);
+	h.zones[0].pcp[0].count = 0;
+	h.zones[0].pcp[1].count = 4;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add_pcp_checkpoint(w, 1, 300, (int64_t[]){ 0, 0 }, (int64_t[]){ 2790, 2790 });
+	add_pcp_checkpoint(w, 2, 400, (int64_t[]){ 0, 0 }, (int64_t[]){ 2790, 2790 });
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+
+	if (rp_replay_file(path, &opt, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.pcp_checked, 4);
+	assert_int_equal(res.pcp_count_agree, 3);	/* all but cpu 1 at the first */
+}
+
 /* Checkpoint: the zone's order-10 block on the kernel's lists and no
  * order-0 block, 1,024 pages free, cpu 1's list holding 40 pages. */
 static void add_grown_list_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts)
@@ -334,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_list_grown_untraced_takes_excess_blocks),
 		cmocka_unit_test(test_list_grown_past_what_the_cells_show),
 		cmocka_unit_test(test_remote_drain_of_pages_from_before),
+		cmocka_unit_test(test_pages_from_before_gone_untraced),
 	};
 
 	return cmocka_run_group_tests_name("replay_checkpoints", tests, NULL, NULL);
