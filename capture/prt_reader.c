@@ -64,6 +64,7 @@ struct prt_reader {
 
 	/* Min-heap of streams by head (ts, cpu); index nr_cpus = checkpoints. */
 	uint32_t *heap;
+	uint64_t *head_key;	/* per stream: its head's time, for the merge */
 	uint32_t heap_len;
 
 	bool damaged, damage_reported, clean_end;
@@ -425,7 +426,8 @@ struct prt_reader *prt_reader_open(const char *path, struct pr_error *err)
 	r->streams = calloc(r->header.nr_cpus + 1, sizeof(*r->streams));
 	r->cpu_last = malloc((r->header.nr_cpus + 1) * sizeof(*r->cpu_last));
 	r->heap = malloc((r->header.nr_cpus + 1) * sizeof(*r->heap));
-	if (!r->streams || !r->cpu_last || !r->heap) {
+	r->head_key = calloc(r->header.nr_cpus + 1, sizeof(*r->head_key));
+	if (!r->streams || !r->cpu_last || !r->heap || !r->head_key) {
 		pr_fail(err, PR_ENOMEM, "out of memory opening '%s'", path);
 		goto fail;
 	}
@@ -446,9 +448,7 @@ fail:
 
 static uint64_t head_ts(const struct prt_reader *r, uint32_t s)
 {
-	if (s == r->header.nr_cpus)
-		return r->checkpoints[r->next_checkpoint].ts_ns;
-	return r->streams[s].head.ts_ns;
+	return r->head_key[s];
 }
 
 /* Checkpoints sort after events of the same timestamp; cpus by number. */
@@ -518,6 +518,7 @@ static int advance_stream(struct prt_reader *r, uint32_t s, struct pr_error *err
 	if (got < 0)
 		return pr_fail(err, PR_EDAMAGED, "'%s': chunk of cpu %u: event does not decode",
 			       r->path, s);
+	r->head_key[s] = st->head.ts_ns;
 	return 1;
 }
 
@@ -531,8 +532,10 @@ static int prime_streams(struct prt_reader *r, struct pr_error *err)
 		if (got > 0)
 			heap_push(r, s);
 	}
-	if (r->nr_checkpoints)
+	if (r->nr_checkpoints) {
+		r->head_key[r->header.nr_cpus] = r->checkpoints[0].ts_ns;
 		heap_push(r, r->header.nr_cpus);
+	}
 	return 0;
 }
 
@@ -562,6 +565,8 @@ int prt_reader_next(struct prt_reader *r, struct prt_event *ev, struct pr_error 
 		ev->arg[0] = cp->seq;
 		r->current_checkpoint = cp;
 		got = r->next_checkpoint < r->nr_checkpoints;
+		if (got)
+			r->head_key[s] = r->checkpoints[r->next_checkpoint].ts_ns;
 	} else {
 		*ev = r->streams[s].head;
 		got = advance_stream(r, s, err);
@@ -640,6 +645,7 @@ void prt_reader_close(struct prt_reader *r)
 	free(r->streams);
 	free(r->cpu_last);
 	free(r->heap);
+	free(r->head_key);
 	free(r->chunks);
 	free(r->comms);
 	free(r->stats[0]);
