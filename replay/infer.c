@@ -44,52 +44,66 @@ static int8_t *slot(struct rp_pageblock_hints *hints, const struct prt_header *h
 	return NULL;
 }
 
+/* The bitmap of pfn's zone, pfn's index in it (*i) and its length (*n);
+ * NULL outside every zone with one. */
+static uint8_t *zone_bits(uint8_t **bits, const struct prt_header *h, uint64_t pfn, uint64_t *i,
+			  uint64_t *n)
+{
+	for (uint32_t z = 0; bits && z < h->nr_zones; z++) {
+		if (!bits[z] || pfn < h->zones[z].start_pfn ||
+		    pfn - h->zones[z].start_pfn >= h->zones[z].spanned)
+			continue;
+		*i = pfn - h->zones[z].start_pfn;
+		*n = h->zones[z].spanned;
+		return bits[z];
+	}
+	return NULL;
+}
+
+static bool test_and_set(uint8_t *b, uint64_t i)
+{
+	bool was = b[i / 8] >> (i % 8) & 1;
+
+	b[i / 8] |= (uint8_t)(1u << (i % 8));
+	return was;
+}
+
 /* Set a per-page bit of a per-zone bitmap to on; returns what it was. */
 static bool swap_bit(uint8_t **bits, const struct prt_header *h, uint64_t pfn, bool on)
 {
-	for (uint32_t z = 0; bits && z < h->nr_zones; z++) {
-		uint64_t i = pfn - h->zones[z].start_pfn;
-		bool was;
+	uint64_t i, n;
+	uint8_t *b = zone_bits(bits, h, pfn, &i, &n);
+	bool was;
 
-		if (!bits[z] || pfn < h->zones[z].start_pfn || i >= h->zones[z].spanned)
-			continue;
-		was = bits[z][i / 8] & (1u << (i % 8));
-		if (on)
-			bits[z][i / 8] |= (uint8_t)(1u << (i % 8));
-		else
-			bits[z][i / 8] &= (uint8_t)~(1u << (i % 8));
-		return was;
-	}
-	return false;
+	if (!b)
+		return false;
+	if (on)
+		return test_and_set(b, i);
+	was = b[i / 8] >> (i % 8) & 1;
+	b[i / 8] &= (uint8_t)~(1u << (i % 8));
+	return was;
 }
 
 /* Set the bits of pages [pfn, pfn + n) that lie in pfn's zone; were any
  * set already? A byte at a time where the range covers it whole. */
 static bool set_bits(uint8_t **bits, const struct prt_header *h, uint64_t pfn, uint64_t n)
 {
-	for (uint32_t z = 0; bits && z < h->nr_zones; z++) {
-		uint64_t i = pfn - h->zones[z].start_pfn, end;
-		uint8_t *b = bits[z];
-		bool any = false;
+	uint64_t i, len, end;
+	uint8_t *b = zone_bits(bits, h, pfn, &i, &len);
+	bool any = false;
 
-		if (!b || pfn < h->zones[z].start_pfn || i >= h->zones[z].spanned)
-			continue;
-		end = n < h->zones[z].spanned - i ? i + n : h->zones[z].spanned;
-		for (; i < end && (i % 8 || end - i < 8); i++) {
-			any |= b[i / 8] >> (i % 8) & 1;
-			b[i / 8] |= (uint8_t)(1u << (i % 8));
-		}
-		for (; i + 8 <= end; i += 8) {
-			any |= b[i / 8] != 0;
-			b[i / 8] = 0xff;
-		}
-		for (; i < end; i++) {
-			any |= b[i / 8] >> (i % 8) & 1;
-			b[i / 8] |= (uint8_t)(1u << (i % 8));
-		}
-		return any;
+	if (!b)
+		return false;
+	end = n < len - i ? i + n : len;
+	for (; i < end && (i % 8 || end - i < 8); i++)
+		any |= test_and_set(b, i);
+	for (; i + 8 <= end; i += 8) {
+		any |= b[i / 8] != 0;
+		b[i / 8] = 0xff;
 	}
-	return false;
+	for (; i < end; i++)
+		any |= test_and_set(b, i);
+	return any;
 }
 
 /* Was the last event of this pfn a free to a pcp list? One bit per page. */

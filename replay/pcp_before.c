@@ -33,12 +33,8 @@ void rp_pcp_before_release(struct rp_pcp_before *b)
 
 void rp_pcp_before_left(struct rp_pcp_before *b, int zone, uint32_t cpu, unsigned order)
 {
-	int64_t *p;
-
-	if (zone < 0 || (uint32_t)zone >= b->nr_zones || cpu >= b->nr_cpus || order >= 63)
-		return;
-	p = &b->pages[(size_t)zone * b->nr_cpus + cpu];
-	*p = *p > (int64_t)1 << order ? *p - ((int64_t)1 << order) : 0;
+	if (order < 63)
+		rp_pcp_before_forget(b, zone, cpu, 1ULL << order);
 }
 
 void rp_pcp_before_drained(struct rp_pcp_before *b, int zone, uint32_t cpu, unsigned order)

@@ -19,6 +19,16 @@
 #define ORDERS 11
 #define MTS 5
 
+/* Replay path in lock-step into res; a failure fails the test. */
+static void replay_quietly(const char *path, struct rp_result *res)
+{
+	struct rp_options opt = { .profile = -1 };
+	struct pr_error err = { 0 };
+
+	if (rp_replay_file(path, &opt, res, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
 static void add(struct prt_writer *w, uint64_t ts, uint8_t type, unsigned order)
 {
 	struct prt_event ev = { .ts_ns = ts, .type = type, .pfn = ZONE_START,
@@ -190,8 +200,6 @@ static void test_remote_drain_of_pages_from_before(void **state)
 {
 	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
 	const char *path = scratch_path("cpremote.prt");
-	struct rp_options opt = { .profile = -1 };
-	struct pr_error err = { 0 };
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result res;
@@ -212,8 +220,7 @@ static void test_remote_drain_of_pages_from_before(void **state)
 	assert_int_equal(prt_writer_close(w, NULL), 0);
 	prt_header_release(&h);
 
-	if (rp_replay_file(path, &opt, &res, &err) < 0)
-		fail_msg("%s", err.msg);
+	replay_quietly(path, &res);
 	assert_int_equal(res.pcp_checked, 2);
 	assert_int_equal(res.pcp_count_agree, 2);
 }
@@ -228,8 +235,6 @@ static void test_pages_from_before_gone_untraced(void **state)
 {
 	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
 	const char *path = scratch_path("cpgone.prt");
-	struct rp_options opt = { .profile = -1 };
-	struct pr_error err = { 0 };
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result res;
@@ -245,24 +250,25 @@ static void test_pages_from_before_gone_untraced(void **state)
 	assert_int_equal(prt_writer_close(w, NULL), 0);
 	prt_header_release(&h);
 
-	if (rp_replay_file(path, &opt, &res, &err) < 0)
-		fail_msg("%s", err.msg);
+	replay_quietly(path, &res);
 	assert_int_equal(res.pcp_checked, 4);
 	assert_int_equal(res.pcp_count_agree, 3);	/* all but cpu 1 at the first */
 }
 
-/* Checkpoint: the zone's order-10 block on the kernel's lists and no
- * order-0 block, 1,024 pages free, cpu 1's list holding 40 pages. */
-static void add_grown_list_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts)
+/* Checkpoint: the zone's order-10 block on the kernel's lists beside
+ * order0 order-0 blocks (pagetypeinfo's cells, read first), free_pages
+ * free (zoneinfo, read last), cpu 1's list holding cpu1 pages. */
+static void add_grown_list_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts,
+				      int64_t free_pages, int64_t order0, int64_t cpu1)
 {
-	int64_t blocks[ORDERS * MTS] = { 0 }, free_pages = 1024, count[2] = { 0, 40 },
-		high[2] = { 2790, 2790 };
+	int64_t blocks[ORDERS * MTS] = { 0 }, count[2] = { 0, cpu1 }, high[2] = { 2790, 2790 };
 	struct prt_checkpoint cp = { .ts_ns = ts, .seq = seq, .nr_zones = 1,
 				     .nr_orders = ORDERS, .nr_migratetypes = MTS,
 				     .free_blocks = blocks, .free_pages = &free_pages,
 				     .nr_cpus = 2, .pcp_count = count, .pcp_high = high };
 
 	blocks[10 * MTS + 1] = 1;
+	blocks[0 * MTS + 1] = order0;
 	assert_int_equal(prt_writer_add_checkpoint(w, &cp, NULL), 0);
 }
 
@@ -276,8 +282,6 @@ static void test_list_grown_untraced_takes_excess_blocks(void **state)
 {
 	struct prt_free_block fb[41] = { { ZONE_START, 10, 1 } };
 	const char *path = scratch_path("cpgrown.prt"), *db = scratch_path("cpgrown.db");
-	struct rp_options opt = { .profile = -1 };
-	struct pr_error err = { 0 };
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result res;
@@ -290,13 +294,12 @@ static void test_list_grown_untraced_takes_excess_blocks(void **state)
 	h.zones[0].pcp[0].count = h.zones[0].pcp[1].count = 0;
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
-	add_grown_list_checkpoint(w, 1, 300);
-	add_grown_list_checkpoint(w, 2, 400);
+	add_grown_list_checkpoint(w, 1, 300, 1024, 0, 40);
+	add_grown_list_checkpoint(w, 2, 400, 1024, 0, 40);
 	assert_int_equal(prt_writer_close(w, NULL), 0);
 	prt_header_release(&h);
 
-	if (rp_replay_file(path, &opt, &res, &err) < 0)
-		fail_msg("%s", err.msg);
+	replay_quietly(path, &res);
 	assert_int_equal(res.pcp_untraced_pages, 40);
 	assert_int_equal(res.pcp_count_agree, 2 + 1);	/* all but cpu 1 at checkpoint 1 */
 
@@ -307,23 +310,6 @@ static void test_list_grown_untraced_takes_excess_blocks(void **state)
 		    "1:40 2:0");
 	assert_int_equal(q_int(db, "SELECT diff FROM checkpoint_pcp_diff WHERE seq = 2 AND cpu = 1"),
 			 0);
-}
-
-/* Checkpoint: 1,024 + 40 pages free, the order-10 block and, in the cells
- * (pagetypeinfo, read first), 120 order-0 blocks still; cpu 1's list 80
- * pages. */
-static void add_half_told_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts)
-{
-	int64_t blocks[ORDERS * MTS] = { 0 }, free_pages = 1024 + 40, count[2] = { 0, 80 },
-		high[2] = { 2790, 2790 };
-	struct prt_checkpoint cp = { .ts_ns = ts, .seq = seq, .nr_zones = 1,
-				     .nr_orders = ORDERS, .nr_migratetypes = MTS,
-				     .free_blocks = blocks, .free_pages = &free_pages,
-				     .nr_cpus = 2, .pcp_count = count, .pcp_high = high };
-
-	blocks[10 * MTS + 1] = 1;
-	blocks[0 * MTS + 1] = 120;
-	assert_int_equal(prt_writer_add_checkpoint(w, &cp, NULL), 0);
 }
 
 /*
@@ -337,8 +323,6 @@ static void test_list_grown_past_what_the_cells_show(void **state)
 {
 	struct prt_free_block fb[161] = { { ZONE_START, 10, 1 } };
 	const char *path = scratch_path("cphalf.prt");
-	struct rp_options opt = { .profile = -1 };
-	struct pr_error err = { 0 };
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result res;
@@ -350,12 +334,11 @@ static void test_list_grown_past_what_the_cells_show(void **state)
 	h.zones[0].pcp[0].count = h.zones[0].pcp[1].count = 0;
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
-	add_half_told_checkpoint(w, 1, 300);
+	add_grown_list_checkpoint(w, 1, 300, 1024 + 40, 120, 80);
 	assert_int_equal(prt_writer_close(w, NULL), 0);
 	prt_header_release(&h);
 
-	if (rp_replay_file(path, &opt, &res, &err) < 0)
-		fail_msg("%s", err.msg);
+	replay_quietly(path, &res);
 	assert_int_equal(res.pcp_untraced_pages, 80);
 }
 
