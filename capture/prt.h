@@ -88,6 +88,9 @@ enum prt_event_type {
  *   LOST              -            -              -            -          [0] events lost (0: unknown)
  *   CHECKPOINT        -            -              -            -          [0] checkpoint sequence no.
  */
+/* COMPACT_END's status: the kernel's enum compact_result, as traced. */
+#define PRT_COMPACT_SUCCESS	8
+
 struct prt_event {
 	uint64_t ts_ns;		/* trace clock, nanoseconds */
 	uint64_t pfn;

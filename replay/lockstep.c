@@ -129,6 +129,7 @@ static void on_alloc(struct lockstep *ls, const struct prt_event *ev)
 	    ls_guessed_from_initial_order(ls, p.pfn, ev->pfn, p.path))
 		c = RP_unknown_order;
 	if (ev->pfn != PRT_PFN_NONE) {
+		rp_guessed_named(&ls->guessed, ev->pfn, ev->order);
 		ls_settle_block_of(ls, ev->pfn, ev->order);
 		r = pa_apply_alloc(ls->m, ev->cpu, ev->pfn, ev->order,
 				   rp_translate_mt(ls->t, ev->migratetype));
@@ -227,6 +228,7 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 			ls->res->refills_unknown++;
 	}
 	ls_refill_list_type(ls, ev->pfn, mt);
+	rp_guessed_named(&ls->guessed, ev->pfn, ev->order);
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
 }
@@ -307,7 +309,7 @@ static void on_event(struct lockstep *ls, const struct prt_event *ev)
 			run->zone_start = ev->arg[0];
 		break;
 	case PRT_EV_COMPACT_END:
-		ls_compaction_end(ls, ev->pid);
+		ls_compaction_end(ls, ev->pid, ev->arg[5] == PRT_COMPACT_SUCCESS);
 		break;
 	case PRT_EV_LOST:
 		if (ev->cpu < ls->nr_cpus)
@@ -500,6 +502,8 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	res->scan_pages_changed = hints.scan_pages_changed;
 	ls.m = rp_build_model(&t, &start, &hints, res->profile, err);
 	if (ls.m && (rp_unsettled_init(&ls.unsettled, &start) < 0 ||
+		     rp_guessed_takes_init(&ls.guessed, ls.unsettled.base, ls.unsettled.nr,
+					   t.topo.pageblock_order) < 0 ||
 		     !(ls.ruled_out = calloc((ls.unsettled.nr >> t.topo.pageblock_order) + 1, 1)))) {
 		pa_model_destroy(ls.m);
 		ls.m = NULL;
@@ -551,6 +555,7 @@ int rp_replay_file(const char *path, const struct rp_options *opt, struct rp_res
 	rp_pcp_before_release(&ls.pcp_before);
 	free(ls.pcp_rows);
 	rp_unsettled_release(&ls.unsettled);
+	rp_guessed_takes_release(&ls.guessed);
 	free(start_blocks);
 	rp_named_release(ls.named, h->nr_zones);
 	free(ls.batched);

@@ -16,6 +16,7 @@
 #include "replay/checkpoint_window.h"
 #include "replay/compaction_capture.h"
 #include "replay/compaction.h"
+#include "replay/guessed_takes.h"
 #include "replay/kswapd.h"
 #include "replay/replay.h"
 #include "replay/reporting.h"
@@ -48,6 +49,7 @@ struct lockstep {
 	struct rp_kswapd kswapd;		/* when reclaim is active */
 	struct rp_reporting reporting;		/* free page reporting, inferred */
 	struct rp_capture capture;		/* compaction capture, inferred */
+	struct rp_guessed_takes guessed;	/* blocks taken off the lists on a guess */
 	struct rp_checkpoint_windows windows;	/* the model over checkpoints' reads */
 	struct rp_buddy_changes buddy_changes;	/* recent, per cpu, for watermark checks */
 	struct rp_start_counts start_counts;	/* free-map lists exact at capture start */
@@ -103,7 +105,7 @@ void ls_first_checkpoint(struct lockstep *ls, const struct prt_checkpoint *cp,
 void ls_pcp_untraced(struct lockstep *ls, const struct prt_checkpoint *cp,
 		     const struct an_model_range *ranges);
 /* mm_compaction_end: the run's held frees, and what its release reveals. */
-void ls_compaction_end(struct lockstep *ls, uint32_t pid);
+void ls_compaction_end(struct lockstep *ls, uint32_t pid, bool success);
 /* mm_page_free / mm_page_free_batched (replay/lockstep_free.c) */
 void ls_on_free(struct lockstep *ls, const struct prt_event *ev);
 void ls_on_free_batched(struct lockstep *ls, const struct prt_event *ev);

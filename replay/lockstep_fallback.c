@@ -47,6 +47,7 @@ static void take_fallback_page(struct lockstep *ls, const struct prt_event *ev)
 	    pa_free_block_of(ls->m, ev->pfn, &order) != ev->pfn || order < ev->order)
 		return;
 	ls_note_buddy_split(ls, ev);
+	rp_guessed_named(&ls->guessed, ev->pfn, ev->order);
 	ls_settle_block_of(ls, ev->pfn, ev->order);
 	pa_pcp_refill(ls->m, ev->cpu, ev->pfn, ev->order, mt);
 	ls->res->fallback_refills++;

@@ -93,7 +93,7 @@ void ls_flush_held(struct lockstep *ls)
 			}
 	for (unsigned i = 0; i < RP_COMPACTION_RUNS; i++)
 		if (ls->compaction.runs[i].active)
-			ls_compaction_end(ls, ls->compaction.runs[i].pid);
+			ls_compaction_end(ls, ls->compaction.runs[i].pid, false);
 }
 
 void ls_on_free_batched(struct lockstep *ls, const struct prt_event *ev)

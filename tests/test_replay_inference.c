@@ -1242,6 +1242,99 @@ static void test_release_shows_the_isolated_block(void **state)
 }
 
 /*
+ * A guess a successful compaction run shows wrong. Task 7's fast search
+ * took one order-8 block, K in the kernel; the model matched M, the upper
+ * half of the pageblock at A, and its run ended without touching either:
+ * the model holds M as a migration target. The lower half of A is freed;
+ * then task 9 compacts for a THP and its run ends with COMPACT_SUCCESS, so
+ * the kernel has a free block of order 9 while the model, M held, has none
+ * (K is order 8). M goes back, A is whole, and the THP the kernel allocates
+ * from it is the model's choice. A run that ends otherwise says nothing:
+ * the model fails that THP.
+ */
+static void success_trace(const char *path, uint64_t status, struct rp_result *r)
+{
+	const uint64_t k = ZONE_START + 0x400, a = ZONE_START + 0xa00, m = a + 0x100;
+	const struct prt_free_block fb[] = { { k, 8, 1 }, { m, 8, 1 } };
+	const uint64_t fast[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 256, 1 };
+	const uint64_t begin[5] = { ZONE_START };
+	struct prt_header h;
+	struct prt_writer *w = begin_trace(path, &h, fb, 2);
+
+	add_thp_fast_search(w, fast);
+	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_FREE, 8, a, 8, NULL);
+	add_event(w, (struct prt_event){ .type = PRT_EV_COMPACT_TRY, .pid = 9, .order = 9,
+					 .pfn = PRT_PFN_NONE, .migratetype = -1 });
+	add_task(w, PRT_EV_COMPACT_BEGIN, 9, PRT_PFN_NONE, 0, begin);
+	add_event(w, (struct prt_event){ .type = PRT_EV_COMPACT_END, .pid = 9,
+					 .pfn = PRT_PFN_NONE, .migratetype = -1,
+					 .arg = { ZONE_START, 0, 0, 0, 0, status } });
+	add_event(w, (struct prt_event){ .type = PRT_EV_ALLOC, .pid = 9, .pfn = a, .order = 9,
+					 .gfp = MOVABLE_GFP, .migratetype = 1 });
+	end_trace(w, &h, path, r);
+}
+
+static void test_compaction_success_undoes_a_guess(void **state)
+{
+	struct rp_result r;
+
+	(void)state;
+	success_trace(scratch_path("success.prt"), PRT_COMPACT_SUCCESS, &r);
+	assert_int_equal(r.isolated_pages, 256);
+	assert_int_equal(r.guesses_undone_at_success, 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	assert_int_equal(r.outcome_agree, 1);
+	success_trace(scratch_path("complete.prt"), 5 /* COMPACT_COMPLETE */, &r);
+	assert_int_equal(r.guesses_undone_at_success, 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 0);
+	assert_int_equal(r.outcome_agree, 0);
+}
+
+/*
+ * The other guess: a refill of order 9 that split the order-10 block L
+ * showed the model's settled order-9 block M not free in the kernel, and
+ * the model let M go. M was only away for a while (a compaction run's
+ * target): its upper half comes back by a free, the model's lists have no
+ * order-9 block left, and a successful run for a THP says the kernel has
+ * one. M's pages still held by the guess go back (its lower half, the
+ * upper being free already), and the THP the kernel allocates from M is
+ * the model's choice.
+ */
+static void test_compaction_success_undoes_a_dropped_block(void **state)
+{
+	const uint64_t l = ZONE_START + 0x400, m = ZONE_START + 0xa00;
+	const uint64_t begin[5] = { ZONE_START };
+	const char *path = scratch_path("dropped.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, NULL, 0);
+	add(w, PRT_EV_FREE, m, 8, 0);	/* order 9 would go to a pcp list */
+	add(w, PRT_EV_FREE, m + 0x100, 8, 0);
+	add(w, PRT_EV_FREE, l, 10, 0);
+	add(w, PRT_EV_ZONE_LOCKED, l, 9, 1);
+	add(w, PRT_EV_ZONE_LOCKED, l + 0x200, 9, 1);
+	add(w, PRT_EV_FREE, m + 0x100, 8, 0);
+	add_event(w, (struct prt_event){ .type = PRT_EV_COMPACT_TRY, .pid = 9, .order = 9,
+					 .pfn = PRT_PFN_NONE, .migratetype = -1 });
+	add_task(w, PRT_EV_COMPACT_BEGIN, 9, PRT_PFN_NONE, 0, begin);
+	add_event(w, (struct prt_event){ .type = PRT_EV_COMPACT_END, .pid = 9,
+					 .pfn = PRT_PFN_NONE, .migratetype = -1,
+					 .arg = { ZONE_START, 0, 0, 0, 0, PRT_COMPACT_SUCCESS } });
+	/* on cpu 1: cpu 0's list holds L's halves */
+	add_event(w, (struct prt_event){ .type = PRT_EV_ALLOC, .pid = 9, .cpu = 1, .pfn = m,
+					 .order = 9, .gfp = MOVABLE_GFP, .migratetype = 1 });
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.free_blocks_dropped, 1);
+	assert_int_equal(r.refills_agree, 2);
+	assert_int_equal(r.guesses_undone_at_success, 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
  * Four order-3 blocks reach the buddy lists through pcp drains, P last, so
  * the model's list runs P, K1, K2, K3. The kernel's refills take K1, K2, K3
  * and never P: its list was the model's rotated to start at K1 (what
@@ -1802,6 +1895,8 @@ int main(void)
 		cmocka_unit_test(test_reclaim_ends_when_kswapd_goes_quiet),
 		cmocka_unit_test(test_frees_back_to_compaction),
 		cmocka_unit_test(test_release_shows_the_isolated_block),
+		cmocka_unit_test(test_compaction_success_undoes_a_guess),
+		cmocka_unit_test(test_compaction_success_undoes_a_dropped_block),
 		cmocka_unit_test(test_trace_ends_inside_a_compaction_run),
 		cmocka_unit_test(test_list_rotated_at_the_kernels_block),
 		cmocka_unit_test(test_list_rotated_past_an_initial_head),
