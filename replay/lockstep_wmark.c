@@ -94,10 +94,33 @@ static void pass_within_slack(struct lockstep *ls, const struct prt_event *ev,
 	ls->res->passes_within_slack++;
 }
 
+/*
+ * ... and where the kernel failed the request: the model served it from a
+ * zone within RP_WMARK_SLACK pages of the mark, and with that zone's count
+ * that much lower it fails too. Page-cache-pcp's one order-1 GFP_NOWAIT
+ * request the kernel failed passed the model's Normal check by 8-16 pages;
+ * page-cache-low-counters' one order-9 request by 2-4.
+ */
+static void fail_within_slack(struct lockstep *ls, const struct prt_event *ev,
+			      struct pa_request *req, struct pa_prediction *p)
+{
+	struct pa_wmark_adjust adj = { .zone = p->zone, .pages = -RP_WMARK_SLACK };
+	struct pa_prediction again;
+
+	if (!p->success || ev->pfn != PRT_PFN_NONE)
+		return;
+	predict_adjusted(ls, req, &adj, &again);
+	if (again.success)
+		return;
+	*p = again;
+	ls->res->fails_within_slack++;
+}
+
 void ls_recheck_watermark(struct lockstep *ls, const struct prt_event *ev, struct pa_request *req,
 			  struct pa_prediction *p)
 {
 	check_before_other_cpus(ls, ev, req, p);
 	check_within_slack(ls, ev, req, p);
 	pass_within_slack(ls, ev, req, p);
+	fail_within_slack(ls, ev, req, p);
 }

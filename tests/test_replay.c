@@ -120,7 +120,7 @@ static void test_cli(void **state)
 		"\"agreement\":{\"exact_pfn\":", "\"same_zone\":", "\"outcome\":", "\"pcp\":",
 		"\"exact_pfn_known\":", "\"known_share\":", "\"fallback\":null",
 		"\"corrections\":{\"free_blocks_dropped\":", "\"frees_past_locked_pcp\":",
-		"\"isolations_undone\":", "\"guesses_undone_at_success\":", "\"checks_before_other_cpus\":", "\"lists_rotated\":",
+		"\"isolations_undone\":", "\"guesses_undone_at_success\":", "\"fails_within_slack\":", "\"checks_before_other_cpus\":", "\"lists_rotated\":",
 		"\"classes\":{\"exact_pfn\":", NULL };
 	     *k; k++)
 		if (!strstr(r.out, *k))

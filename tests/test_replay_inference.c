@@ -829,6 +829,30 @@ static void test_other_zone_overrules_a_marginal_pass(void **state)
 }
 
 /*
+ * And where the kernel failed: the model's one order-8 block passes its
+ * check by one page (256 free, 255 discounted, mark 0), the kernel's
+ * request failed; within the slack the kernel's outcome decides (without
+ * the rule: kernel_failed).
+ */
+static void test_kernel_failure_overrules_a_marginal_pass(void **state)
+{
+	const struct prt_free_block fb[] = { { ZONE_START, 8, 1 } };
+	const char *path = scratch_path("failslack.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	add(w, PRT_EV_ALLOC, PRT_PFN_NONE, 8, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.classes[RP_kernel_failed], 0);
+	assert_int_equal(r.fails_within_slack, 1);
+	assert_int_equal(r.classes[RP_both_failed], 1);
+	assert_int_equal(r.outcome_agree, 1);
+}
+
+/*
  * Compaction capture: task 7 compacts for order 9, and its own free of the
  * order-8 block at +0x300 merges with the free +0x200 into an order-9
  * block, which __free_one_page hands to task 7 instead of the lists. Task
@@ -1915,6 +1939,7 @@ int main(void)
 		cmocka_unit_test(test_refill_inside_a_model_block_proves_nothing),
 		cmocka_unit_test(test_zone_node_and_failure_classes),
 		cmocka_unit_test(test_other_zone_overrules_a_marginal_pass),
+		cmocka_unit_test(test_kernel_failure_overrules_a_marginal_pass),
 		/* last: its events move the shared clock past test_remote_drain's */
 		cmocka_unit_test(test_pcp_allocation_overrules_a_marginal_check),
 	};
