@@ -76,6 +76,33 @@ static const char *source_name(uint8_t s)
 	return s < 6 ? names[s] : "unknown";
 }
 
+/* Free blocks at capture start by zone and order, and of them those free
+ * page reporting had reported, where the capture read that. */
+static void print_free_map(const struct prt_header *h)
+{
+	printf("initial free map %llu free blocks; by order%s:", (unsigned long long)h->nr_free_blocks,
+	       h->free_reported_known ? " (then: of them reported)" : "");
+	for (uint32_t z = 0; z < h->nr_zones; z++) {
+		uint64_t by_order[2][PRT_MAX_ORDERS] = { { 0 } };
+		uint64_t end = h->zones[z].start_pfn + h->zones[z].spanned;
+
+		if (!h->zones[z].spanned)
+			continue;
+		for (uint64_t i = 0; i < h->nr_free_blocks; i++)
+			if (h->free_blocks[i].pfn >= h->zones[z].start_pfn && h->free_blocks[i].pfn < end &&
+			    h->free_blocks[i].order < PRT_MAX_ORDERS) {
+				by_order[0][h->free_blocks[i].order]++;
+				by_order[1][h->free_blocks[i].order] += h->free_blocks[i].reported;
+			}
+		for (int k = 0; k < (h->free_reported_known ? 2 : 1); k++) {
+			printf("\n  %-8s", k ? "" : h->zones[z].name);
+			for (uint32_t o = 0; o < h->nr_orders && o < PRT_MAX_ORDERS; o++)
+				printf(" %6llu", (unsigned long long)by_order[k][o]);
+		}
+	}
+	printf("\n");
+}
+
 /* The pcp pages at capture start are the ones no event will explain until
  * they are taken or drained: worth seeing beside the replay's unknown share. */
 static void print_pcp(const struct prt_header *h)
@@ -243,21 +270,7 @@ static void print_text(const struct prt_reader *r, const struct tally *t)
 		       (unsigned long long)zn->wmark_min, (unsigned long long)zn->wmark_low,
 		       (unsigned long long)zn->wmark_high);
 	}
-	printf("initial free map %llu free blocks; by order:", (unsigned long long)h->nr_free_blocks);
-	for (uint32_t z = 0; z < h->nr_zones; z++) {
-		uint64_t by_order[PRT_MAX_ORDERS] = { 0 }, end = h->zones[z].start_pfn + h->zones[z].spanned;
-
-		if (!h->zones[z].spanned)
-			continue;
-		for (uint64_t i = 0; i < h->nr_free_blocks; i++)
-			if (h->free_blocks[i].pfn >= h->zones[z].start_pfn && h->free_blocks[i].pfn < end &&
-			    h->free_blocks[i].order < PRT_MAX_ORDERS)
-				by_order[h->free_blocks[i].order]++;
-		printf("\n  %-8s", h->zones[z].name);
-		for (uint32_t o = 0; o < h->nr_orders && o < PRT_MAX_ORDERS; o++)
-			printf(" %6llu", (unsigned long long)by_order[o]);
-	}
-	printf("\n");
+	print_free_map(h);
 	print_pcp(h);
 	printf("events           %llu\n", (unsigned long long)t->events);
 	for (int ty = 1; ty < PRT_EV_NTYPES; ty++)

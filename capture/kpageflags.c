@@ -30,6 +30,7 @@
 #include "capture/kpageflags.h"
 #include "capture/kpageflags_fit.h"
 
+#define KPF_UPTODATE	3	/* on a free block's head: PG_reported */
 #define KPF_LRU		5
 #define KPF_SLAB	7
 #define KPF_BUDDY	10
@@ -119,7 +120,7 @@ static bool pairs_flagged(const uint64_t *flags, uint64_t n)
 	return false;
 }
 
-static int add_block(struct scan *s, uint64_t pfn, unsigned order)
+static int add_block(struct scan *s, uint64_t pfn, unsigned order, bool reported)
 {
 	struct prt_header *h = s->h;
 
@@ -132,7 +133,8 @@ static int add_block(struct scan *s, uint64_t pfn, unsigned order)
 		h->free_blocks = bigger;
 		s->cap = ncap;
 	}
-	h->free_blocks[h->nr_free_blocks++] = (struct prt_free_block){ pfn, (uint8_t)order, -1 };
+	h->free_blocks[h->nr_free_blocks++] = (struct prt_free_block){ pfn, (uint8_t)order, -1,
+									 reported };
 	return 0;
 }
 
@@ -178,7 +180,7 @@ static int scan_slice(struct scan *s, uint64_t pfn, uint64_t n, struct pr_error 
 			continue;
 		}
 		order = block_order(s, i, n, p);
-		if (add_block(s, p, order) < 0)
+		if (add_block(s, p, order, (s->buf[i] & BIT(KPF_UPTODATE)) != 0) < 0)
 			return pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", s->path);
 		if (evidence_at(s, p))
 			evidence_at(s, p)->nfree[order]++;
@@ -321,6 +323,7 @@ int kpageflags_free_map(struct prt_header *h, const char *path,
 		else if (!(h->pageblock_mt[z] = malloc(1)))	/* empty zone: no pageblocks */
 			ret = pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", path);
 	}
+	h->free_reported_known = ret == 0;
 out:
 	free(s.buf);
 	close(s.fd);

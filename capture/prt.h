@@ -144,6 +144,8 @@ struct prt_free_block {
 	uint64_t pfn;
 	uint8_t order;
 	int8_t migratetype;		/* best estimate, -1 if unknown */
+	bool reported;			/* PG_reported (free page reporting has it
+					 * reported), where free_reported_known */
 };
 
 /*
@@ -219,6 +221,7 @@ struct prt_header {
 
 	uint64_t nr_free_blocks;
 	struct prt_free_block *free_blocks;	/* sorted by pfn */
+	bool free_reported_known;	/* the capture read their `reported` */
 	/* Pageblock migratetypes at start, one byte each (-1 unknown), for the
 	 * pageblocks of zone z starting at its start_pfn rounded down. */
 	int8_t **pageblock_mt;		/* nr_zones arrays, or NULL */

@@ -96,6 +96,34 @@ static uint64_t zone_pageblocks(const struct prt_header *h, const struct prt_zon
 	return (z->start_pfn + z->spanned - first + per - 1) / per;
 }
 
+/* After the sample, absent in older files: which free blocks were reported,
+ * a bit each. */
+static void encode_reported(struct prt_buf *b, const struct prt_header *h)
+{
+	prt_buf_u8(b, h->free_reported_known);
+	for (uint64_t i = 0; h->free_reported_known && i < h->nr_free_blocks; i += 8) {
+		uint8_t bits = 0;
+
+		for (unsigned k = 0; k < 8 && i + k < h->nr_free_blocks; k++)
+			bits |= (uint8_t)(h->free_blocks[i + k].reported << k);
+		prt_buf_u8(b, bits);
+	}
+}
+
+static int decode_reported(struct prt_cursor *c, struct prt_header *h)
+{
+	if (c->p == c->end || !prt_get_u8(c))
+		return c->bad ? -1 : 0;
+	h->free_reported_known = true;
+	for (uint64_t i = 0; i < h->nr_free_blocks && !c->bad; i += 8) {
+		uint8_t bits = prt_get_u8(c);
+
+		for (unsigned k = 0; k < 8 && i + k < h->nr_free_blocks; k++)
+			h->free_blocks[i + k].reported = bits >> k & 1;
+	}
+	return c->bad ? -1 : 0;
+}
+
 static void encode_zone(struct prt_buf *b, const struct prt_header *h, const struct prt_zone *z)
 {
 	prt_buf_varint(b, z->node);
@@ -173,6 +201,7 @@ void prt_encode_header(struct prt_buf *b, const struct prt_header *h)
 		prt_buf_put(b, h->pageblock_mt[z], n);
 	}
 	prt_encode_checkpoint(b, &h->initial);
+	encode_reported(b, h);
 }
 
 static int decode_zone(struct prt_cursor *c, struct prt_header *h, struct prt_zone *z)
@@ -332,6 +361,9 @@ int prt_decode_header(const void *p, size_t n, struct prt_header *h, const char 
 		goto fail;
 	*what = "initial checkpoint";
 	if (prt_decode_checkpoint(&c, &h->initial) < 0)
+		goto fail;
+	*what = "free blocks reported";
+	if (decode_reported(&c, h) < 0)
 		goto fail;
 	return 0;
 fail:

@@ -32,7 +32,8 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 		return -1;
 	r->seen.nr = prt_reporting_batches(s, n, r->seen.batches, nr);
 	for (uint64_t i = 0; i < h->nr_free_blocks; i++)
-		if (h->free_blocks[i].order >= r->order)
+		if (h->free_blocks[i].order >= r->order &&
+		    (!h->free_reported_known || h->free_blocks[i].reported))
 			pa_free_block_mark_reported(m, h->free_blocks[i].pfn, h->free_blocks[i].order);
 	return 0;
 }

@@ -77,10 +77,11 @@ struct rp_reporting {
 
 void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsigned nr_orders);
 /* The batches the capture saw (prt_reader_reporting), if any; then the
- * blocks free at capture start (h's free map) count as reported (a host whose worker
- * runs 2 s after frees of those orders has reported what was free before
- * the capture; the kernel marks them, /proc/kpageflags does not say, so the
- * capture cannot). -1: out of memory. */
+ * blocks free at capture start (h's free map) that the capture read as
+ * reported (PG_reported, kpageflags' UPTODATE bit on a free block's head)
+ * count as reported; in files from before it read them, all of them do (a
+ * host whose worker runs 2 s after frees of those orders has reported most
+ * of what was free before the capture). -1: out of memory. */
 int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *reader,
 			   const struct prt_header *h, struct pa_model *m);
 void rp_reporting_release(struct rp_reporting *r);

@@ -169,7 +169,7 @@ struct block_list {
 	uint64_t n, cap;
 };
 
-static int push(struct block_list *l, uint64_t pfn, unsigned order, int mt)
+static int push(struct block_list *l, uint64_t pfn, unsigned order, int mt, bool reported)
 {
 	if (l->n == l->cap) {
 		uint64_t cap = l->cap ? 2 * l->cap : 1024;
@@ -180,7 +180,7 @@ static int push(struct block_list *l, uint64_t pfn, unsigned order, int mt)
 		l->b = b;
 		l->cap = cap;
 	}
-	l->b[l->n++] = (struct prt_free_block){ pfn, (uint8_t)order, (int8_t)mt };
+	l->b[l->n++] = (struct prt_free_block){ pfn, (uint8_t)order, (int8_t)mt, reported };
 	return 0;
 }
 
@@ -213,6 +213,16 @@ static unsigned block_order(const struct prt_header *h, const bool *free, uint64
 	return order;
 }
 
+/* A block the re-cut left as the scan read it keeps its reported bit. */
+static bool still_reported(const struct prt_header *h, uint64_t from, uint64_t to, uint64_t pfn,
+			   unsigned order)
+{
+	for (uint64_t i = from; i < to; i++)
+		if (h->free_blocks[i].pfn == pfn)
+			return h->free_blocks[i].order == order && h->free_blocks[i].reported;
+	return false;
+}
+
 /*
  * The span [a, b) of zone z, whose blocks in the scan's map start at
  * h->free_blocks[*next]: its pages as the scan read them, those whose first
@@ -223,7 +233,7 @@ static int recut_span(struct rp_scan_start *s, uint32_t z, uint64_t a, uint64_t 
 {
 	const struct prt_header *h = s->h;
 	bool free[1u << (PRT_MAX_ORDERS - 1)] = { false };
-	uint64_t zs = h->zones[z].start_pfn;
+	uint64_t zs = h->zones[z].start_pfn, first = *next;
 
 	for (; *next < h->nr_free_blocks && h->free_blocks[*next].pfn < b; (*next)++)
 		for (uint64_t p = h->free_blocks[*next].pfn;
@@ -244,7 +254,8 @@ static int recut_span(struct rp_scan_start *s, uint32_t z, uint64_t a, uint64_t 
 			continue;
 		}
 		order = block_order(h, free, a, p, b);
-		if (push(out, p, order, pageblock_mt(h, z, p)) < 0)
+		if (push(out, p, order, pageblock_mt(h, z, p),
+			 still_reported(h, first, *next, p, order)) < 0)
 			return -1;
 		p += 1ULL << order;
 	}
@@ -294,7 +305,8 @@ int rp_scan_start_blocks(struct rp_scan_start *s, struct prt_free_block **out, u
 			}
 			for (; next < h->nr_free_blocks && h->free_blocks[next].pfn < hi; next++)
 				if (push(&l, h->free_blocks[next].pfn, h->free_blocks[next].order,
-					 h->free_blocks[next].migratetype) < 0)
+					 h->free_blocks[next].migratetype,
+					 h->free_blocks[next].reported) < 0)
 					goto fail;
 		}
 	}

@@ -16,6 +16,7 @@
 #include "capture/kpageflags_fit.h"
 #include "capture/procfs.h"
 
+#define KPF_UPTODATE	(1ULL << 3)
 #define KPF_LRU		(1ULL << 5)
 #define KPF_SLAB	(1ULL << 7)
 #define KPF_BUDDY	(1ULL << 10)
@@ -30,6 +31,9 @@
  *   pb0  slab, free 256/7, 384/6, 448/1      pb1  anon, free 512/0
  *   pb2+3 one free order-10 block at 1024     pb4  LRU, free 2048/3
  *   pb5  slab, free 2564/2                    pb6+7 hole
+ * Free page reporting had reported the order-10 block: its head has
+ * PG_reported (UPTODATE); under the 6.x marking a tail of 2048/3 has the
+ * bit too, which says nothing (only a head's does).
  */
 static const struct { uint64_t pfn; unsigned order; int mt; } expect[] = {
 	{ 256, 7, 0 }, { 384, 6, 0 }, { 448, 1, 0 }, { 512, 0, 1 },
@@ -58,6 +62,9 @@ static void write_flags(const char *path, bool every_page, bool nopage_holes)
 	for (size_t i = 0; i < NEXPECT; i++)
 		for (uint64_t k = 0; k < (1ULL << expect[i].order); k++)
 			f[expect[i].pfn + k] = (k == 0 || every_page) ? KPF_BUDDY : 0;
+	f[1024] |= KPF_UPTODATE;
+	if (every_page)
+		f[2049] |= KPF_UPTODATE;
 	assert_int_equal(fwrite(f, sizeof(*f), NPAGES, out), NPAGES);
 	fclose(out);
 	free(f);
@@ -105,7 +112,9 @@ static void check_map(const struct prt_header *h)
 		assert_int_equal(h->free_blocks[i].pfn, expect[i].pfn);
 		assert_int_equal(h->free_blocks[i].order, expect[i].order);
 		assert_int_equal(h->free_blocks[i].migratetype, expect[i].mt);
+		assert_int_equal(h->free_blocks[i].reported, expect[i].pfn == 1024);
 	}
+	assert_true(h->free_reported_known);
 	assert_memory_equal(h->pageblock_mt[0], pb, 8);
 }
 

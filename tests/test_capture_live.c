@@ -165,6 +165,8 @@ static void check_reporting_samples(const char *path)
 		assert_null(prt_header_setting(prt_reader_header(r), "page_reporting.poll_us"));
 		assert_int_equal(n, 0);
 	}
+	/* the free map's blocks say which free page reporting had reported */
+	assert_true(prt_reader_header(r)->free_reported_known);
 	prt_reader_close(r);
 }
 

@@ -15,7 +15,7 @@
  */
 static void tiny_header(struct prt_header *h)
 {
-	const struct prt_free_block fb[] = { { 0x100000, 10, 1 } };
+	const struct prt_free_block fb[] = { { 0x100000, 10, 1, false } };
 
 	sample_one_zone_header(h, fb, 1);
 	h->zones[0].wmark_low = 8;

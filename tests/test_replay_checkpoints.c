@@ -71,7 +71,7 @@ static void expect_text(const char *db, const char *sql, const char *want)
 
 static void test_counts_compared_over_read_windows(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("cpwin.prt"), *db = scratch_path("cpwin.db");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -145,7 +145,7 @@ static void add_pcp_checkpoint(struct prt_writer *w, uint32_t seq, uint64_t ts,
  */
 static void test_pcp_lists_compared_with_pagesets(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("cppcp.prt"), *db = scratch_path("cppcp.db");
 	struct rp_options opt = { .profile = -1 };
 	struct pr_error err = { 0 };
@@ -198,7 +198,7 @@ static void test_pcp_lists_compared_with_pagesets(void **state)
  */
 static void test_remote_drain_of_pages_from_before(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("cpremote.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -233,7 +233,7 @@ static void test_remote_drain_of_pages_from_before(void **state)
  */
 static void test_pages_from_before_gone_untraced(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("cpgone.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -280,7 +280,7 @@ static void add_grown_list_checkpoint(struct prt_writer *w, uint32_t seq, uint64
  */
 static void test_list_grown_untraced_takes_excess_blocks(void **state)
 {
-	struct prt_free_block fb[41] = { { ZONE_START, 10, 1 } };
+	struct prt_free_block fb[41] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("cpgrown.prt"), *db = scratch_path("cpgrown.db");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -289,7 +289,7 @@ static void test_list_grown_untraced_takes_excess_blocks(void **state)
 
 	(void)state;
 	for (unsigned i = 1; i <= 40; i++)
-		fb[i] = (struct prt_free_block){ ZONE_START + 0x800 + 2 * i, 0, 1 };
+		fb[i] = (struct prt_free_block){ ZONE_START + 0x800 + 2 * i, 0, 1, false };
 	sample_one_zone_header(&h, fb, 41);
 	h.zones[0].pcp[0].count = h.zones[0].pcp[1].count = 0;
 	w = prt_writer_open(path, &h, NULL);
@@ -321,7 +321,7 @@ static void test_list_grown_untraced_takes_excess_blocks(void **state)
  */
 static void test_list_grown_past_what_the_cells_show(void **state)
 {
-	struct prt_free_block fb[161] = { { ZONE_START, 10, 1 } };
+	struct prt_free_block fb[161] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("cphalf.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -329,7 +329,7 @@ static void test_list_grown_past_what_the_cells_show(void **state)
 
 	(void)state;
 	for (unsigned i = 1; i <= 160; i++)
-		fb[i] = (struct prt_free_block){ ZONE_START + 0x800 + 2 * i, 0, 1 };
+		fb[i] = (struct prt_free_block){ ZONE_START + 0x800 + 2 * i, 0, 1, false };
 	sample_one_zone_header(&h, fb, 161);
 	h.zones[0].pcp[0].count = h.zones[0].pcp[1].count = 0;
 	w = prt_writer_open(path, &h, NULL);

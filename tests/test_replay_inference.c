@@ -106,7 +106,9 @@ static void end_trace(struct prt_writer *w, struct prt_header *h, const char *pa
  * trace never said. The kernel's choice of the other is unknown_order. */
 static void test_initial_list_order_is_unknown(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 4, 1 }, { ZONE_START + 0x400, 4, 1 } };
+	const struct prt_free_block fb[] = {
+		{ ZONE_START, 4, 1, false }, { ZONE_START + 0x400, 4, 1, false },
+	};
 	const char *path = scratch_path("order.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -132,7 +134,7 @@ static void test_initial_list_order_is_unknown(void **state)
  * outcome disagrees all the same. */
 static void test_outcome_of_a_desync(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 9, 1, false } };
 	const char *path = scratch_path("desync.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -155,7 +157,7 @@ static void test_outcome_of_a_desync(void **state)
  * third page. The model drops the two and agrees from then on. */
 static void test_untraced_bulk_allocation(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("bulk.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -187,8 +189,8 @@ static void test_untraced_bulk_allocation(void **state)
  */
 static void test_drain_of_a_page_the_model_held_free(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1 },
-					     { ZONE_START + 0x400, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1, false },
+					     { ZONE_START + 0x400, 10, 1, false } };
 	const char *path = scratch_path("drainfree.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -215,7 +217,7 @@ static void test_drain_of_a_page_the_model_held_free(void **state)
  */
 static void test_pageblock_type_ruled_out(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1, false } };
 	const char *path = scratch_path("retype.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -241,7 +243,7 @@ static void test_pageblock_type_ruled_out(void **state)
  */
 static void test_lone_block_with_exact_start_count_dropped(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1, false } };
 	const char *path = scratch_path("retype2.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -268,7 +270,7 @@ static void test_lone_block_with_exact_start_count_dropped(void **state)
  */
 static void test_fallback_compared_with_extfrag(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 0 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 0, false } };
 	const char *path = scratch_path("extfrag.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -309,7 +311,7 @@ static void test_fallback_compared_with_extfrag(void **state)
 static void fallback_refill_trace(const char *path, const char *release, bool zone_locked_too,
 				  struct rp_result *r)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	struct prt_header h;
 	struct prt_writer *w;
 	struct prt_event claim = { .type = PRT_EV_EXTFRAG, .pfn = ZONE_START, .order = 0,
@@ -364,7 +366,9 @@ static void test_fallback_page_traced_by_extfrag_alone(void **state)
  */
 static void test_fast_free_scanner(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 3, 1 }, { ZONE_START + 0xe00, 3, 1 } };
+	const struct prt_free_block fb[] = {
+		{ ZONE_START, 3, 1, false }, { ZONE_START + 0xe00, 3, 1, false },
+	};
 	const char *path = scratch_path("fastiso.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -408,8 +412,8 @@ static void test_fast_search_rotates_only_its_block_list(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < 20; i++)
-		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1 };
-	fb[20] = (struct prt_free_block){ ZONE_START + 0xc00, 1, 1 };
+		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1, false };
+	fb[20] = (struct prt_free_block){ ZONE_START + 0xc00, 1, 1, false };
 	w = begin_trace(path, &h, fb, 21);
 	add_thp_fast_search(w, fast);
 	add(w, PRT_EV_ALLOC, ZONE_START, 2, 0);
@@ -431,7 +435,7 @@ static void test_fast_search_rotates_only_its_block_list(void **state)
  */
 static void test_fast_search_rotates_known_walked_lists(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0xe00, 9, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0xe00, 9, 1, false } };
 	const uint64_t fast[5] = { ZONE_START + 0x800, ZONE_START + 0x1000, 16, 0, 1 };
 	const char *path = scratch_path("fastknown.prt");
 	struct prt_header h;
@@ -468,9 +472,9 @@ static void test_fast_search_limit_from_counts(void **state)
 	struct rp_result r;
 
 	(void)state;
-	fb[0] = (struct prt_free_block){ ZONE_START + 0xc00, 2, 1 };	/* the head */
+	fb[0] = (struct prt_free_block){ ZONE_START + 0xc00, 2, 1, false };	/* the head */
 	for (unsigned i = 1; i < 21; i++)
-		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1 };
+		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1, false };
 	w = begin_trace(path, &h, fb, 21);
 	add_thp_fast_search(w, fast);
 	end_trace(w, &h, path, &r);
@@ -497,9 +501,9 @@ static void test_fast_search_block_anywhere_on_its_list(void **state)
 	struct rp_result r;
 
 	(void)state;
-	fb[0] = (struct prt_free_block){ ZONE_START + 0xc00, 2, 1 };	/* the head */
+	fb[0] = (struct prt_free_block){ ZONE_START + 0xc00, 2, 1, false };	/* the head */
 	for (unsigned i = 1; i < 251; i++)
-		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1 };
+		fb[i] = (struct prt_free_block){ ZONE_START + 8 * i, 2, 1, false };
 	w = begin_trace(path, &h, fb, 251);
 	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
 	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast);
@@ -519,7 +523,9 @@ static void test_fast_search_block_anywhere_on_its_list(void **state)
 static void test_slow_free_scanner_stride(void **state)
 {
 	const uint64_t start = ZONE_START + 0x400;
-	const struct prt_free_block fb[] = { { start + 1, 0, 1 }, { start + 32, 5, 1 } };
+	const struct prt_free_block fb[] = {
+		{ start + 1, 0, 1, false }, { start + 32, 5, 1, false },
+	};
 	const uint64_t iso[5] = { start, start + 512, 47, 32, 0 };
 	const char *path = scratch_path("stride.prt");
 	struct prt_header h;
@@ -573,7 +579,9 @@ static struct prt_writer *begin_reporting_trace(const char *path, struct prt_hea
  */
 static void test_page_reporting_holds_blocks(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 }, { ZONE_START + 0x400, 9, 1 } };
+	const struct prt_free_block fb[] = {
+		{ ZONE_START, 9, 1, false }, { ZONE_START + 0x400, 9, 1, false },
+	};
 	const uint64_t when[] = { 1000000, 1400000, 3400000 };
 	const uint64_t pfn[] = { PRT_PFN_NONE, PRT_PFN_NONE, ZONE_START + 0x400 };
 	const char *path = scratch_path("reporting.prt");
@@ -608,7 +616,9 @@ static void test_page_reporting_holds_blocks(void **state)
  */
 static void test_refill_past_a_reported_block(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 }, { ZONE_START + 0x400, 10, 1 } };
+	const struct prt_free_block fb[] = {
+		{ ZONE_START, 10, 1, false }, { ZONE_START + 0x400, 10, 1, false },
+	};
 	const struct { uint8_t type; uint64_t ts, pfn; unsigned order; } evs[] = {
 		{ PRT_EV_ZONE_LOCKED, 1000, ZONE_START, 9 },
 		{ PRT_EV_ALLOC, 2000, ZONE_START + 0x400, 10 },
@@ -638,6 +648,57 @@ static void test_refill_past_a_reported_block(void **state)
 	assert_int_equal(r.free_blocks_dropped, 0);
 	/* the one passing over too: the correction comes before the compare */
 	assert_int_equal(r.refills_agree, 4);
+}
+
+/*
+ * Which blocks free at capture start were reported, where the capture read
+ * it (kpageflags): of 17 order-10 blocks (enough free for the worker to
+ * walk the zone), the one in front on the list, A, was not, the 16 behind
+ * it were. The worker's batch of one order-10 block (4 MiB, 1 to 3 ms)
+ * takes A, and the kernel's allocation at 2 ms is the next one, B. Without
+ * the bits all count as reported: the batch finds nothing to hold and the
+ * model predicts A.
+ */
+static void reported_at_start_trace(const char *path, bool known, struct rp_result *r)
+{
+	const struct prt_reporting_sample samples[] = {
+		{ 100, 500, 9000, 3 }, { 1000000, 501, 9000, 3 }, { 3000000, 501, 13096, 3 },
+	};
+	struct prt_free_block fb[17];
+	struct prt_event alloc = { .type = PRT_EV_ALLOC, .ts_ns = 2000000, .pfn = ZONE_START + 0x400,
+				   .order = 10, .gfp = MOVABLE_GFP, .migratetype = 1 };
+	struct prt_header h;
+	struct prt_writer *w;
+
+	for (unsigned i = 0; i < 17; i++)
+		fb[i] = (struct prt_free_block){ ZONE_START + i * 0x400, 10, 1, i > 0 };
+	reporting_header(&h, fb, 17);
+	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x8000;
+	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x8000 / 512);
+	assert_non_null(h.pageblock_mt[0]);
+	memset(h.pageblock_mt[0], 1, 0x8000 / 512);	/* movable */
+	h.free_reported_known = known;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	assert_int_equal(prt_writer_add(w, &alloc, NULL), 0);
+	assert_int_equal(prt_writer_add_reporting(w, samples, 3, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, r);
+}
+
+static void test_page_reporting_reported_at_start(void **state)
+{
+	struct rp_result r;
+
+	(void)state;
+	reported_at_start_trace(scratch_path("reported-start.prt"), true, &r);
+	assert_int_equal(r.report_seen, 1);
+	assert_int_equal(r.report_seen_short, 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	reported_at_start_trace(scratch_path("reported-unknown.prt"), false, &r);
+	assert_int_equal(r.report_seen_short, 1024);
+	assert_int_equal(r.classes[RP_exact_pfn], 0);
 }
 
 /*
@@ -766,7 +827,7 @@ static void test_page_reporting_batch_fills_one_scatterlist(void **state)
  */
 static void test_pcp_allocation_overrules_a_marginal_check(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 7, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 7, 1, false } };
 	const char *path = scratch_path("slack.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -814,7 +875,7 @@ static void test_other_zone_overrules_a_marginal_pass(void **state)
 		zone->wmark_min = zone->wmark_low = zone->wmark_high = 0;
 		zone->lowmem_reserve[2] = 0;
 		memset(h.pageblock_mt[z], 1, 8);	/* movable */
-		h.free_blocks[z] = (struct prt_free_block){ start[z], 8, 1 };
+		h.free_blocks[z] = (struct prt_free_block){ start[z], 8, 1, false };
 	}
 	h.nr_free_blocks = 2;
 	sample_replay_gfp_flags(&h);
@@ -836,7 +897,7 @@ static void test_other_zone_overrules_a_marginal_pass(void **state)
  */
 static void test_kernel_failure_overrules_a_marginal_pass(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 8, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 8, 1, false } };
 	const char *path = scratch_path("failslack.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -862,7 +923,7 @@ static void test_kernel_failure_overrules_a_marginal_pass(void **state)
  */
 static void test_compaction_capture(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 8, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 8, 1, false } };
 	const struct { uint8_t type; uint32_t pid; uint64_t pfn; unsigned order; } evs[] = {
 		{ PRT_EV_COMPACT_TRY, 7, PRT_PFN_NONE, 9 },
 		{ PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0 },
@@ -903,7 +964,7 @@ static void test_compaction_capture(void **state)
  */
 static void test_extfrag_of_a_capture_is_not_a_fallback(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 8, 0 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 8, 0, false } };
 	const struct { uint8_t type; uint32_t pid; uint64_t pfn; unsigned order; } evs[] = {
 		{ PRT_EV_COMPACT_TRY, 7, PRT_PFN_NONE, 9 },
 		{ PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0 },
@@ -953,7 +1014,7 @@ static void test_extfrag_of_a_capture_is_not_a_fallback(void **state)
  */
 static void test_drain_passes_over_the_tail(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("draingap.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -974,7 +1035,7 @@ static void test_drain_passes_over_the_tail(void **state)
 /* ... however many blocks are behind the drained one: +2..+9 go. */
 static void test_drain_passes_over_many(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("draingap8.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1001,7 +1062,7 @@ static void test_drain_passes_over_many(void **state)
  */
 static void test_drain_starts_at_the_freed_list(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("drainstart.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1024,7 +1085,7 @@ static void test_drain_starts_at_the_freed_list(void **state)
  * the block leaves cpu 0's list, from its tail (free_pcppages_bulk). */
 static void test_remote_drain(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("remote.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1051,7 +1112,7 @@ static void test_remote_drain(void **state)
 static void test_drained_before_named_was_on_pcp(void **state)
 {
 	const uint64_t on_pcp = ZONE_START + 4, big = ZONE_START + 0x200;
-	const struct prt_free_block fb[] = { { on_pcp, 2, 1 }, { big, 9, 1 } };
+	const struct prt_free_block fb[] = { { on_pcp, 2, 1, false }, { big, 9, 1, false } };
 	const char *path = scratch_path("pcpstart.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1081,7 +1142,7 @@ static void test_drained_before_named_was_on_pcp(void **state)
  */
 static void test_free_map_before_the_scan_read_it(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 9, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0x200, 9, 1, false } };
 	const char *path = scratch_path("scanstart.prt");
 	uint64_t now = next_ts();
 	char interval[64];
@@ -1116,8 +1177,10 @@ static void test_free_map_before_the_scan_read_it(void **state)
  */
 static void test_first_checkpoint_lets_go_of_unnamed_blocks(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 0, 1 }, { ZONE_START + 0x20, 0, 1 },
-					     { ZONE_START + 0x200, 9, 1 } };
+	const struct prt_free_block fb[] = {
+		{ ZONE_START + 0x10, 0, 1, false }, { ZONE_START + 0x20, 0, 1, false },
+		{ ZONE_START + 0x200, 9, 1, false },
+	};
 	const char *path = scratch_path("firstcp.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1184,7 +1247,7 @@ static void test_reclaim_active_limits_pcp(void **state)
 static void test_frees_back_to_compaction(void **state)
 {
 	const uint64_t b = ZONE_START + 0x400, src = ZONE_START + 5;
-	const struct prt_free_block fb[] = { { b, 4, 1 } };
+	const struct prt_free_block fb[] = { { b, 4, 1, false } };
 	const uint64_t iso[5] = { b, b + 16, 16, 16, 0 };
 	const char *path = scratch_path("cc.prt");
 	struct prt_header h;
@@ -1214,7 +1277,7 @@ static void test_frees_back_to_compaction(void **state)
 static void test_trace_ends_inside_a_compaction_run(void **state)
 {
 	const uint64_t b = ZONE_START + 0x400;
-	const struct prt_free_block fb[] = { { b, 4, 1 } };
+	const struct prt_free_block fb[] = { { b, 4, 1, false } };
 	const uint64_t iso[5] = { b, b + 16, 16, 16, 0 };
 	const char *path = scratch_path("ccend.prt");
 	struct prt_header h;
@@ -1243,7 +1306,7 @@ static void test_trace_ends_inside_a_compaction_run(void **state)
 static void test_release_shows_the_isolated_block(void **state)
 {
 	const uint64_t k = ZONE_START + 0x400, m = ZONE_START + 0xa00;
-	const struct prt_free_block fb[] = { { k, 4, 1 }, { m, 4, 1 } };
+	const struct prt_free_block fb[] = { { k, 4, 1, false }, { m, 4, 1, false } };
 	const uint64_t fast[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 16, 1 };
 	const char *path = scratch_path("release.prt");
 	struct prt_header h;
@@ -1279,7 +1342,7 @@ static void test_release_shows_the_isolated_block(void **state)
 static void success_trace(const char *path, uint64_t status, struct rp_result *r)
 {
 	const uint64_t k = ZONE_START + 0x400, a = ZONE_START + 0xa00, m = a + 0x100;
-	const struct prt_free_block fb[] = { { k, 8, 1 }, { m, 8, 1 } };
+	const struct prt_free_block fb[] = { { k, 8, 1, false }, { m, 8, 1, false } };
 	const uint64_t fast[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 256, 1 };
 	const uint64_t begin[5] = { ZONE_START };
 	struct prt_header h;
@@ -1401,8 +1464,8 @@ static void test_list_rotated_at_the_kernels_block(void **state)
 static void test_list_rotated_past_an_initial_head(void **state)
 {
 	const uint64_t p = ZONE_START + 0x100, k1 = ZONE_START + 0x40, k2 = ZONE_START + 0x80;
-	const struct prt_free_block fb[] = { { p, 3, 1 }, { ZONE_START + 0x50, 4, 1 },
-					     { ZONE_START + 0x90, 4, 1 } };
+	const struct prt_free_block fb[] = { { p, 3, 1, false }, { ZONE_START + 0x50, 4, 1, false },
+					     { ZONE_START + 0x90, 4, 1, false } };
 	const char *path = scratch_path("rotated2.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1435,7 +1498,9 @@ static void test_block_passed_over_twice(void **state)
 {
 	const uint64_t k3 = ZONE_START + 0x40, k2 = ZONE_START + 0x80, k1 = ZONE_START + 0xc0;
 	const uint64_t p = ZONE_START + 0x100;
-	const struct prt_free_block fb[] = { { k3, 3, 1 }, { k2, 3, 1 }, { k1, 3, 1 } };
+	const struct prt_free_block fb[] = {
+		{ k3, 3, 1, false }, { k2, 3, 1, false }, { k1, 3, 1, false },
+	};
 	const char *path = scratch_path("passed.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1466,7 +1531,7 @@ static void test_block_passed_over_twice(void **state)
 static void test_carved_remainder_is_unsettled(void **state)
 {
 	const uint64_t a = ZONE_START + 0x100, b = ZONE_START + 0x104;
-	const struct prt_free_block fb[] = { { a, 1, 1 }, { b, 1, 1 } };
+	const struct prt_free_block fb[] = { { a, 1, 1, false }, { b, 1, 1, false } };
 	const char *path = scratch_path("carved.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1491,7 +1556,7 @@ static void test_carved_remainder_is_unsettled(void **state)
 static void test_split_of_an_initial_block_past_a_settled_head(void **state)
 {
 	const uint64_t k = ZONE_START + 0x40, p = ZONE_START + 0x101;
-	const struct prt_free_block fb[] = { { k, 1, 1 } };
+	const struct prt_free_block fb[] = { { k, 1, 1, false } };
 	const char *path = scratch_path("splitpast.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1551,7 +1616,7 @@ static void test_batched_free_reaches_pcp_at_commit(void **state)
 {
 	const uint64_t c = ZONE_START, d = ZONE_START + 2, a = ZONE_START + 0x400;
 	const uint64_t b = ZONE_START + 0x401;
-	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 9, 1, false } };
 	const char *path = scratch_path("batched.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1587,7 +1652,7 @@ static void test_batched_free_reaches_pcp_at_commit(void **state)
 static void test_free_while_lists_drained_goes_to_buddy(void **state)
 {
 	const uint64_t c = ZONE_START, e = ZONE_START + 2, f = ZONE_START + 0x400;
-	const struct prt_free_block fb[] = { { ZONE_START, 9, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 9, 1, false } };
 	const char *path = scratch_path("locked.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1614,7 +1679,7 @@ static void test_free_while_lists_drained_goes_to_buddy(void **state)
  * by the window until one agrees exactly; after that a divergence counts. */
 static void test_lost_event_window(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("lost.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1650,7 +1715,7 @@ static void test_lost_event_window(void **state)
  */
 static void test_watermark_before_refill(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("wmrefill.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1675,7 +1740,7 @@ static void test_watermark_before_refill(void **state)
  */
 static void test_watermark_before_refill_other_cpu_between(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("wmrefill2.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1716,7 +1781,7 @@ static void add_on(struct prt_writer *w, uint32_t cpu, uint8_t type, uint64_t pf
  */
 static void test_check_before_other_cpus_refill(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x600, 9, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0x600, 9, 1, false } };
 	const char *path = scratch_path("wmcross.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1740,7 +1805,7 @@ static void test_check_before_other_cpus_refill(void **state)
  */
 static void test_check_before_other_cpus_drain(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 4, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START + 0x10, 4, 1, false } };
 	const char *path = scratch_path("wmcross2.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1769,7 +1834,7 @@ static void test_check_before_other_cpus_drain(void **state)
  */
 static void test_settled_blocks_proved_not_free(void **state)
 {
-	const struct prt_free_block fb[] = { { ZONE_START, 10, 1 } };
+	const struct prt_free_block fb[] = { { ZONE_START, 10, 1, false } };
 	const char *path = scratch_path("dropped.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1855,7 +1920,8 @@ static void two_node_header(struct prt_header *h)
 	h->nr_free_blocks = 12;
 	h->free_blocks = calloc(12, sizeof(*h->free_blocks));
 	for (int i = 0; i < 12; i++)
-		h->free_blocks[i] = (struct prt_free_block){ start[i / 4] + (uint64_t)(i % 4) * 1024, 10, 1 };
+		h->free_blocks[i] = (struct prt_free_block){ start[i / 4] + (uint64_t)(i % 4) * 1024,
+							     10, 1, false };
 	sample_replay_gfp_flags(h);
 	h->initial.nr_zones = 0;
 }
@@ -1904,6 +1970,7 @@ int main(void)
 		cmocka_unit_test(test_slow_free_scanner_stride),
 		cmocka_unit_test(test_page_reporting_holds_blocks),
 		cmocka_unit_test(test_page_reporting_batches_seen),
+		cmocka_unit_test(test_page_reporting_reported_at_start),
 		cmocka_unit_test(test_page_reporting_batch_fills_one_scatterlist),
 		cmocka_unit_test(test_refill_past_a_reported_block),
 		cmocka_unit_test(test_compaction_capture),

@@ -16,7 +16,7 @@
 static void init(struct rp_unsettled *u)
 {
 	struct prt_zone zone = { .start_pfn = 1, .spanned = 4095 };
-	struct prt_free_block fb[2] = { { 1023, 0, 1 }, { 1024, 10, 1 } };
+	struct prt_free_block fb[2] = { { 1023, 0, 1, false }, { 1024, 10, 1, false } };
 	struct prt_header h;
 
 	memset(&h, 0, sizeof(h));

@@ -65,9 +65,9 @@ void sample_header(struct prt_header *h)
 	snprintf(h->settings[1].value, sizeof(h->settings[1].value), "madvise");
 	h->nr_free_blocks = 3;
 	h->free_blocks = calloc(3, sizeof(*h->free_blocks));
-	h->free_blocks[0] = (struct prt_free_block){ 4096, 10, 1 };
-	h->free_blocks[1] = (struct prt_free_block){ 1048576 + 512, 9, 0 };
-	h->free_blocks[2] = (struct prt_free_block){ 1048576 + 7, 0, -1 };
+	h->free_blocks[0] = (struct prt_free_block){ 4096, 10, 1, false };
+	h->free_blocks[1] = (struct prt_free_block){ 1048576 + 512, 9, 0, false };
+	h->free_blocks[2] = (struct prt_free_block){ 1048576 + 7, 0, -1, false };
 	h->pageblock_mt = calloc(2, sizeof(*h->pageblock_mt));
 	for (int z = 0; z < 2; z++) {
 		uint64_t n = h->zones[z].spanned / 512;
