@@ -99,7 +99,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"lists_rotated\":%llu,"
 	       "\"untraced_blocks\":%llu,\"frees_past_locked_pcp\":%llu,"
 	       "\"compaction_frees_dropped\":%llu,\"isolations_found\":%llu,"
-	       "\"isolations_undone\":%llu,\"guesses_undone_at_success\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu,\"report_batches_seen\":%llu,\"report_pages_seen\":%llu,\"report_pages_short\":%llu,\"captures\":%llu,\"captures_used\":%llu,"
+	       "\"isolations_undone\":%llu,\"guesses_undone_at_success\":%llu,\"fast_guesses_moved\":%llu,\"fast_searches\":%llu,\"fast_searches_reproduced\":%llu,\"report_holds\":%llu,\"report_blocks\":%llu,\"report_batches_seen\":%llu,\"report_pages_seen\":%llu,\"report_pages_short\":%llu,\"captures\":%llu,\"captures_used\":%llu,"
 	       "\"checks_before_other_cpus\":%llu,\"checks_within_slack\":%llu,"
 	       "\"scan_pages_before\":%llu,\"scan_pages_changed\":%llu,"
 	       "\"fallback_refills\":%llu,\"blocks_gone_by_first_checkpoint\":%llu,"
@@ -124,6 +124,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->compaction_frees_dropped,
 	       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone,
 	       (unsigned long long)r->guesses_undone_at_success,
+	       (unsigned long long)r->fast_guesses_moved,
 	       (unsigned long long)r->fast_searches, (unsigned long long)r->fast_search_fit,
 	       (unsigned long long)r->report_batches, (unsigned long long)r->report_blocks,
 	       (unsigned long long)r->report_seen, (unsigned long long)r->report_seen_pages,
@@ -192,11 +193,13 @@ static void print_text(const char *path, const struct rp_result *r)
 		printf("  compaction isolated %llu free pages; %llu isolation events did not match "
 		       "the model's free blocks; %llu frees only handed a page back to compaction; "
 		       "its releases showed %llu blocks the kernel had isolated (%llu taken back); "
-		       "successful runs showed %llu blocks taken on a guess were free\n",
+		       "successful runs showed %llu blocks taken on a guess were free, the slow "
+		       "scanner %llu fast searches' blocks\n",
 		       (unsigned long long)r->isolated_pages, (unsigned long long)r->isolate_mismatch,
 		       (unsigned long long)r->compaction_frees_dropped,
 		       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone,
-		       (unsigned long long)r->guesses_undone_at_success);
+		       (unsigned long long)r->guesses_undone_at_success,
+		       (unsigned long long)r->fast_guesses_moved);
 	if (r->fast_searches)
 		printf("  the model reproduced %llu of %llu fast free scanner searches (their counts)\n",
 		       (unsigned long long)r->fast_search_fit, (unsigned long long)r->fast_searches);

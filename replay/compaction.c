@@ -68,14 +68,16 @@ static bool grow(void **p, uint32_t *cap, size_t size)
 	return true;
 }
 
-void rp_compaction_isolated(struct rp_compaction *c, uint32_t pid, uint64_t pfn, unsigned order)
+void rp_compaction_isolated(struct rp_compaction *c, uint32_t pid, uint64_t pfn, unsigned order,
+			    uint64_t lo, uint64_t hi)
 {
 	struct rp_compaction_run *r = run_of(c, pid);
 
 	if (!r || (r->nr_ranges == r->cap_ranges &&
 		   !grow((void **)&r->ranges, &r->cap_ranges, sizeof(*r->ranges))))
 		return;
-	r->ranges[r->nr_ranges++] = (struct rp_isolated){ .pfn = pfn, .order = (uint8_t)order };
+	r->ranges[r->nr_ranges++] = (struct rp_isolated){ .pfn = pfn, .order = (uint8_t)order,
+							  .search_lo = lo, .search_hi = hi };
 }
 
 void rp_compaction_scanned(struct rp_compaction *c, uint32_t pid, uint64_t low_pfn,

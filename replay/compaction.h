@@ -50,6 +50,8 @@ struct rp_compaction_run {
 	uint64_t zone_start;		/* the zone it compacts (mm_compaction_begin) */
 	struct rp_isolated {
 		uint64_t pfn;
+		uint64_t search_lo, search_hi;	/* a fast search's (min_pfn,
+						 * free_pfn); 0, 0: the slow scanner's */
 		uint8_t order;
 		bool touched;		/* a held free fell inside */
 	} *ranges;			/* the blocks the model isolated */
@@ -70,8 +72,10 @@ void rp_compaction_try(struct rp_compaction *c, uint32_t pid, unsigned order);
 void rp_compaction_begin(struct rp_compaction *c, uint32_t pid, uint64_t seq);
 /* pid's active run, or NULL. */
 struct rp_compaction_run *rp_compaction_run_of(struct rp_compaction *c, uint32_t pid);
-/* The run of pid isolated the free block [pfn, pfn + 2^order). */
-void rp_compaction_isolated(struct rp_compaction *c, uint32_t pid, uint64_t pfn, unsigned order);
+/* The run of pid isolated the free block [pfn, pfn + 2^order), for a fast
+ * search over [lo, hi) (0, 0: for the slow scanner). */
+void rp_compaction_isolated(struct rp_compaction *c, uint32_t pid, uint64_t pfn, unsigned order,
+			    uint64_t lo, uint64_t hi);
 /* Its free scanner reported a search from low_pfn up, taking blocks of
  * order up to max_order. */
 void rp_compaction_scanned(struct rp_compaction *c, uint32_t pid, uint64_t low_pfn,

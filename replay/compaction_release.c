@@ -151,7 +151,8 @@ void ls_compaction_end(struct lockstep *ls, uint32_t pid, bool success)
 	}
 	for (uint32_t i = 0; i < r->nr_ranges; i++)
 		if (!r->ranges[i].touched)
-			rp_guessed_take(&ls->guessed, r->ranges[i].pfn, r->ranges[i].order);
+			rp_guessed_take(&ls->guessed, r->ranges[i].pfn, r->ranges[i].order,
+					r->ranges[i].search_lo, r->ranges[i].search_hi);
 	if (success)
 		success_reveals(ls, r);
 	rp_compaction_finish(&ls->compaction, r);

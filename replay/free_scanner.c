@@ -47,7 +47,7 @@ static struct stride_try walk_stride(struct lockstep *ls, uint32_t pid, uint64_t
 			if (pa_isolate_free(ls->m, pfn) < 0)
 				break;
 			rp_unsettled_touch(&ls->unsettled, pfn, order);
-			rp_compaction_isolated(&ls->compaction, pid, pfn, order);
+			rp_compaction_isolated(&ls->compaction, pid, pfn, order, 0, 0);
 		}
 		t.taken += 1ULL << order;
 		t.scanned += (1ULL << order) - 1;
@@ -61,22 +61,45 @@ static uint64_t dist(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
-static uint64_t isolate_range(struct lockstep *ls, uint32_t pid, uint64_t start, uint64_t end,
-			      uint64_t scanned, uint64_t taken)
+static struct stride_try best_stride(struct lockstep *ls, uint32_t pid, uint64_t start,
+				     uint64_t end, uint64_t scanned, uint64_t taken, unsigned *best)
 {
-	unsigned best = 1;
 	struct stride_try bt = walk_stride(ls, pid, start, end, 1, false);
 
+	*best = 1;
 	for (unsigned stride = 2; stride <= MAX_STRIDE; stride *= 2) {
 		struct stride_try t = walk_stride(ls, pid, start, end, stride, false);
 
 		if (dist(t.taken, taken) < dist(bt.taken, taken) ||
 		    (t.taken == bt.taken && dist(t.scanned, scanned) < dist(bt.scanned, scanned))) {
 			bt = t;
-			best = stride;
+			*best = stride;
 		}
 	}
-	return walk_stride(ls, pid, start, end, best, true).taken;
+	return bt;
+}
+
+/* Where no stride takes as much as the kernel did, fast searches' guesses
+ * may hold the pages (replay/fast_guesses.c): if with them back a stride
+ * takes just the kernel's count, they were wrong. */
+static uint64_t isolate_range(struct lockstep *ls, uint32_t pid, uint64_t start, uint64_t end,
+			      uint64_t scanned, uint64_t taken)
+{
+	struct ls_moved_guess moved[LS_MOVED_GUESSES];
+	unsigned best, n;
+	uint64_t got;
+
+	if (best_stride(ls, pid, start, end, scanned, taken, &best).taken >= taken ||
+	    !(n = ls_fast_guesses_release(ls, start, end, moved, LS_MOVED_GUESSES)))
+		return walk_stride(ls, pid, start, end, best, true).taken;
+	if (best_stride(ls, pid, start, end, scanned, taken, &best).taken != taken) {
+		ls_fast_guesses_restore(ls, moved, n);
+		best_stride(ls, pid, start, end, scanned, taken, &best);
+		return walk_stride(ls, pid, start, end, best, true).taken;
+	}
+	got = walk_stride(ls, pid, start, end, best, true).taken;
+	ls_fast_guesses_replace(ls, moved, n);
+	return got;
 }
 
 /*
@@ -213,7 +236,7 @@ static uint64_t isolate_fast(struct lockstep *ls, uint32_t pid, uint64_t min_pfn
 	if (s.pfn == PA_PFN_NONE)
 		return 0;
 	rp_unsettled_touch(&ls->unsettled, s.pfn, s.order);
-	rp_compaction_isolated(&ls->compaction, pid, s.pfn, s.order);
+	rp_compaction_isolated(&ls->compaction, pid, s.pfn, s.order, min_pfn, free_pfn);
 	return 1ULL << s.order;
 }
 

@@ -45,7 +45,8 @@ void rp_guessed_forget(struct rp_guessed_takes *g, struct rp_guessed_take *t)
 			g->per_pageblock[i]--;
 }
 
-void rp_guessed_take(struct rp_guessed_takes *g, uint64_t pfn, unsigned order)
+void rp_guessed_take(struct rp_guessed_takes *g, uint64_t pfn, unsigned order, uint64_t search_lo,
+		     uint64_t search_hi)
 {
 	struct rp_guessed_take *t = &g->e[g->next];
 	uint64_t first, last;
@@ -53,7 +54,8 @@ void rp_guessed_take(struct rp_guessed_takes *g, uint64_t pfn, unsigned order)
 	if (!g->per_pageblock || !pageblocks(g, pfn, order, &first, &last))
 		return;
 	rp_guessed_forget(g, t);
-	*t = (struct rp_guessed_take){ .pfn = pfn, .order = (uint8_t)order, .live = true };
+	*t = (struct rp_guessed_take){ .pfn = pfn, .order = (uint8_t)order, .live = true,
+				       .search_lo = search_lo, .search_hi = search_hi };
 	for (uint64_t i = first; i <= last; i++)
 		g->per_pageblock[i]++;
 	g->next = (g->next + 1) % RP_GUESSED_TAKES;

@@ -20,6 +20,7 @@
 
 struct rp_guessed_take {
 	uint64_t pfn;
+	uint64_t search_lo, search_hi;	/* the fast search's range, if one took it */
 	uint8_t order;
 	bool live;
 };
@@ -36,7 +37,8 @@ struct rp_guessed_takes {
 int rp_guessed_takes_init(struct rp_guessed_takes *g, uint64_t base, uint64_t nr,
 			  unsigned pageblock_order);
 void rp_guessed_takes_release(struct rp_guessed_takes *g);
-void rp_guessed_take(struct rp_guessed_takes *g, uint64_t pfn, unsigned order);
+void rp_guessed_take(struct rp_guessed_takes *g, uint64_t pfn, unsigned order, uint64_t search_lo,
+		     uint64_t search_hi);
 /* An event took [pfn, pfn + 2^order): the guesses it falls in are over. */
 void rp_guessed_named(struct rp_guessed_takes *g, uint64_t pfn, unsigned order);
 /* The live guess holding pfn, or NULL. */

@@ -91,6 +91,22 @@ unsigned ls_take_untraced(struct lockstep *ls, const struct pa_request *req,
 			  struct pa_prediction *p, const struct prt_event *ev, int mt);
 /* The free block holding [pfn, 2^order) was taken apart or just made. */
 void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order);
+/* A fast search's guessed block given back for a slow scan over its pages
+ * (replay/fast_guesses.c), to be guessed again after. */
+struct ls_moved_guess {
+	int run;		/* index of its active run, or -1: an ended run's */
+	uint32_t index;		/* in that run's ranges */
+	unsigned order;
+	uint64_t pfn;		/* where it was */
+	uint64_t lo, hi;	/* the search's range */
+};
+#define LS_MOVED_GUESSES 8
+unsigned ls_fast_guesses_release(struct lockstep *ls, uint64_t start, uint64_t end,
+				 struct ls_moved_guess *moved, unsigned max);
+void ls_fast_guesses_replace(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n);
+/* ... or put back where they were. */
+void ls_fast_guesses_restore(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n);
+
 /* mm_compaction_(fast_)isolate_freepages */
 void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev);
 /* The first checkpoint, read just after the kpageflags scan: initial blocks

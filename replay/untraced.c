@@ -134,7 +134,7 @@ void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigne
 				continue;	/* free page reporting has it: it comes back */
 			if (pa_drop_free(ls->m, ph) < 0)
 				return;
-			rp_guessed_take(&ls->guessed, ph, po);
+			rp_guessed_take(&ls->guessed, ph, po, 0, 0);
 			ls->res->free_blocks_dropped++;
 		}
 	}

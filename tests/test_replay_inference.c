@@ -1379,6 +1379,41 @@ static void test_compaction_success_undoes_a_guess(void **state)
 }
 
 /*
+ * A fast search's guess a later slow scan shows wrong. Task 7's search took
+ * one order-8 block: the model matched M, the kernel had taken K, and the
+ * run ended with M held as a migration target. Task 9's slow scanner then
+ * took 256 pages in [M, M + 256): M was free. It goes to the slow scanner,
+ * and the search's block is guessed again over its range: K. An order-8
+ * request after finds none in the kernel, nor in the model (without the
+ * rule the model serves it from K: kernel_failed).
+ */
+static void test_slow_scan_shows_a_fast_guess_wrong(void **state)
+{
+	const uint64_t k = ZONE_START + 0x400, m = ZONE_START + 0xa00;
+	const struct prt_free_block fb[] = { { k, 8, 1, false }, { m, 8, 1, false } };
+	const uint64_t fast[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 256, 1 };
+	const uint64_t slow[5] = { m, m + 0x100, 256, 256, 0 };
+	const uint64_t begin[5] = { ZONE_START };
+	const char *path = scratch_path("slowfast.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 2);
+	add_thp_fast_search(w, fast);
+	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 9, PRT_PFN_NONE, 0, begin);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 9, PRT_PFN_NONE, 0, slow);
+	add(w, PRT_EV_ALLOC, PRT_PFN_NONE, 8, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.isolated_pages, 512);
+	assert_int_equal(r.fast_guesses_moved, 1);
+	assert_int_equal(r.classes[RP_kernel_failed], 0);
+	assert_int_equal(r.classes[RP_both_failed], 1);
+}
+
+/*
  * The other guess: a refill of order 9 that split the order-10 block L
  * showed the model's settled order-9 block M not free in the kernel, and
  * the model let M go. M was only away for a while (a compaction run's
@@ -1988,6 +2023,7 @@ int main(void)
 		cmocka_unit_test(test_release_shows_the_isolated_block),
 		cmocka_unit_test(test_compaction_success_undoes_a_guess),
 		cmocka_unit_test(test_compaction_success_undoes_a_dropped_block),
+		cmocka_unit_test(test_slow_scan_shows_a_fast_guess_wrong),
 		cmocka_unit_test(test_trace_ends_inside_a_compaction_run),
 		cmocka_unit_test(test_list_rotated_at_the_kernels_block),
 		cmocka_unit_test(test_list_rotated_past_an_initial_head),

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fast search's block, which its event does not name, shown wrong by the
+ * slow scanner: the model matched the search to a block (replay/
+ * free_scanner.c, fit_search and fit_order), and later the slow scanner's
+ * event says it took pages in a range where the model has too few free
+ * because that guess holds them. The kernel's search took another block;
+ * this one was free until the slow scanner took it. So the guess goes back
+ * for the slow scanner's walk, and the search's block is guessed again
+ * over its range, as the search would find it without this one.
+ */
+#include <limits.h>
+
+#include "replay/lockstep.h"
+
+static bool inside(uint64_t pfn, unsigned order, uint64_t start, uint64_t end)
+{
+	return pfn >= start && pfn + (1ULL << order) <= end;
+}
+
+static bool take_back(struct lockstep *ls, uint64_t pfn, unsigned order)
+{
+	return pa_putback_isolated(ls->m, pfn, order) == 0;
+}
+
+unsigned ls_fast_guesses_release(struct lockstep *ls, uint64_t start, uint64_t end,
+				 struct ls_moved_guess *moved, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned r = 0; r < RP_COMPACTION_RUNS; r++) {
+		struct rp_compaction_run *run = &ls->compaction.runs[r];
+
+		for (uint32_t i = 0; run->active && i < run->nr_ranges && n < max; i++) {
+			struct rp_isolated *b = &run->ranges[i];
+
+			if (b->touched || !b->search_hi || !inside(b->pfn, b->order, start, end) ||
+			    !take_back(ls, b->pfn, b->order))
+				continue;
+			moved[n++] = (struct ls_moved_guess){ .run = (int)r, .index = i, .order = b->order,
+							      .pfn = b->pfn, .lo = b->search_lo,
+							      .hi = b->search_hi };
+		}
+	}
+	for (unsigned i = 0; i < RP_GUESSED_TAKES && n < max; i++) {
+		struct rp_guessed_take *t = &ls->guessed.e[i];
+
+		if (!t->live || !t->search_hi || !inside(t->pfn, t->order, start, end) ||
+		    !take_back(ls, t->pfn, t->order))
+			continue;
+		rp_guessed_forget(&ls->guessed, t);
+		moved[n++] = (struct ls_moved_guess){ .run = -1, .order = t->order, .pfn = t->pfn,
+						      .lo = t->search_lo, .hi = t->search_hi };
+	}
+	return n;
+}
+
+/* The search over [lo, hi) for a block of order, as fit_order looks. */
+static uint64_t guess_again(struct lockstep *ls, unsigned order, uint64_t lo, uint64_t hi)
+{
+	uint64_t pb = 1ULL << ls->t->topo.pageblock_order;
+	struct pa_fast_search s = { .cc_order = order + 1, .search_order = order, .limit = UINT_MAX,
+				    .min_pfn = lo, .low_pfn = (hi - (hi - lo) / 2) & ~(pb - 1) };
+	int zone = pa_model_zone_of(ls->m, lo);
+
+	if (zone < 0)
+		return PA_PFN_NONE;
+	pa_fast_search_try(ls->m, zone, &s);
+	if (s.pfn == PA_PFN_NONE || s.order != order || pa_isolate_free(ls->m, s.pfn) < 0)
+		return PA_PFN_NONE;
+	rp_unsettled_touch(&ls->unsettled, s.pfn, s.order);
+	return s.pfn;
+}
+
+static void place(struct lockstep *ls, const struct ls_moved_guess *g, uint64_t pfn)
+{
+	struct rp_compaction_run *run = g->run >= 0 ? &ls->compaction.runs[g->run] : NULL;
+
+	if (run && pfn != PA_PFN_NONE)
+		run->ranges[g->index].pfn = pfn;
+	else if (run)
+		run->ranges[g->index].touched = true;	/* gone: nothing to end with */
+	else if (pfn != PA_PFN_NONE)
+		rp_guessed_take(&ls->guessed, pfn, g->order, g->lo, g->hi);
+}
+
+void ls_fast_guesses_replace(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n)
+{
+	ls->res->fast_guesses_moved += n;
+	for (unsigned i = 0; i < n; i++)
+		place(ls, &moved[i], guess_again(ls, moved[i].order, moved[i].lo, moved[i].hi));
+}
+
+void ls_fast_guesses_restore(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		place(ls, &moved[i], pa_isolate_free(ls->m, moved[i].pfn) >= 0 ? moved[i].pfn
+									     : PA_PFN_NONE);
+}
