@@ -81,7 +81,11 @@ static struct stride_try best_stride(struct lockstep *ls, uint32_t pid, uint64_t
 
 /* Where no stride takes as much as the kernel did, fast searches' guesses
  * may hold the pages (replay/fast_guesses.c): if with them back a stride
- * takes just the kernel's count, they were wrong. */
+ * takes just the kernel's count, they were wrong. An event that took
+ * nothing takes nothing: its scan stopped at a free block that
+ * __isolate_free_page refused (the zone under its min watermark plus the
+ * block), or on contention; the stride nearest 0 taking some block left a
+ * fresh capture's model 500-650 pages short for seconds (docs/fidelity.md). */
 static uint64_t isolate_range(struct lockstep *ls, uint32_t pid, uint64_t start, uint64_t end,
 			      uint64_t scanned, uint64_t taken)
 {
@@ -89,6 +93,8 @@ static uint64_t isolate_range(struct lockstep *ls, uint32_t pid, uint64_t start,
 	unsigned best, n;
 	uint64_t got;
 
+	if (!taken)
+		return 0;
 	if (best_stride(ls, pid, start, end, scanned, taken, &best).taken >= taken ||
 	    !(n = ls_fast_guesses_release(ls, start, end, moved, LS_MOVED_GUESSES)))
 		return walk_stride(ls, pid, start, end, best, true).taken;

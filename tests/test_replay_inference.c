@@ -541,6 +541,33 @@ static void test_slow_free_scanner_stride(void **state)
 	assert_int_equal(r.isolate_mismatch, 0);
 }
 
+/*
+ * A slow scan that took nothing: it met the free order-5 block at +32 after
+ * 33 pfns and __isolate_free_page refused it (the zone under its min
+ * watermark). The model takes nothing either (without the rule the stride
+ * nearest 0 pages takes the block), and the block is free for the
+ * allocation after.
+ */
+static void test_slow_scan_that_took_nothing(void **state)
+{
+	const uint64_t start = ZONE_START + 0x400;
+	const struct prt_free_block fb[] = { { start + 32, 5, 1, false } };
+	const uint64_t iso[5] = { start, start + 512, 33, 0, 0 };
+	const char *path = scratch_path("nothing.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, iso);
+	add(w, PRT_EV_ALLOC, start + 32, 5, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.isolated_pages, 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
 /* header_with_free, on a host whose free page reporting works from order 9. */
 static void add_setting(struct prt_header *h, const char *key, const char *value)
 {
@@ -2003,6 +2030,7 @@ int main(void)
 		cmocka_unit_test(test_fast_search_block_anywhere_on_its_list),
 		cmocka_unit_test(test_fast_search_rotates_known_walked_lists),
 		cmocka_unit_test(test_slow_free_scanner_stride),
+		cmocka_unit_test(test_slow_scan_that_took_nothing),
 		cmocka_unit_test(test_page_reporting_holds_blocks),
 		cmocka_unit_test(test_page_reporting_batches_seen),
 		cmocka_unit_test(test_page_reporting_reported_at_start),
