@@ -19,6 +19,11 @@ static const int fallbacks[PA_PCPTYPES][2] = {
 	[PA_MT_RECLAIMABLE] = { PA_MT_UNMOVABLE, PA_MT_MOVABLE },
 };
 
+int pa_fallback_mt(int mt, unsigned i)
+{
+	return mt >= 0 && mt < PA_PCPTYPES && i < 2 ? fallbacks[mt][i] : -1;
+}
+
 /* can_steal_fallback / should_try_claim_block: only small MOVABLE is shy. */
 static bool can_claim(const struct pa_model *m, unsigned order, int mt)
 {

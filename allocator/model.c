@@ -233,16 +233,26 @@ int pa_model_seed_free(struct pa_model *m, uint64_t pfn, unsigned order, int mig
 int pa_model_set_pageblock_mt(struct pa_model *m, uint64_t pfn, int migratetype)
 {
 	struct pa_zone *z = zone_of(m, pfn);
-	uint64_t start, end;
+	uint64_t start, end, head;
+	unsigned order;
 
 	if (!z || migratetype < 0 || migratetype >= PA_NR_MIGRATETYPES)
 		return -1;
-	*pb_slot(z, pfn, m->pb_order) = (uint8_t)migratetype;
+	start = pfn & ~(((uint64_t)1 << m->pb_order) - 1);
+	end = start + ((uint64_t)1 << m->pb_order);
+	/* a free block larger than a pageblock has one type over all of them
+	 * (the kernel sets them together: change_pageblock_range) */
+	head = pa_free_block_of(m, pfn, &order);
+	if (head != PA_PFN_NONE && order > m->pb_order) {
+		start = head;
+		end = head + ((uint64_t)1 << order);
+	}
+	for (uint64_t q = start; q < end; q += (uint64_t)1 << m->pb_order)
+		if (q >= z->start && q < z->end)
+			*pb_slot(z, q, m->pb_order) = (uint8_t)migratetype;
 	if (!m->p->merge_retype)
 		return 0;
 	/* 6.12+ keep free blocks on their pageblock's list */
-	start = pfn & ~(((uint64_t)1 << m->pb_order) - 1);
-	end = start + ((uint64_t)1 << m->pb_order);
 	for (uint64_t q = start < z->start ? z->start : start; q < end && q < z->end;) {
 		struct pa_page *p = zpage(z, q);
 

@@ -326,6 +326,10 @@ int pa_free_list_rotate(struct pa_model *m, uint64_t pfn);
 /* The migratetype of the list the free block headed by pfn is on, or -1. */
 int pa_free_block_mt(const struct pa_model *m, uint64_t pfn);
 
+/* The i-th migratetype a request of mt falls back to (the kernel's
+ * fallbacks[] table), or -1. */
+int pa_fallback_mt(int mt, unsigned i);
+
 /* A block the model took off the free lists as isolated, wrongly, goes
  * back to them (merging as a free does), at the tail. 0, or -1 if the
  * range is not plain allocated pages of one zone. */

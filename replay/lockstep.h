@@ -80,6 +80,8 @@ bool ls_carved_remainder(const struct lockstep *ls, uint64_t pfn);
 bool ls_guessed_from_initial_order(const struct lockstep *ls, uint64_t model_pfn,
 				   uint64_t kernel_pfn, enum pa_path path);
 /* A refill from a larger block: the model's smaller blocks there are wrong. */
+void ls_correct_before_fallback(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
+				int mt, const struct prt_event *ev);
 void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigned order, int mt,
 			    uint64_t kernel_pfn, uint64_t ts_ns);
 /* A refill took another block of the list whose head the model chose. */

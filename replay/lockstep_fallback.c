@@ -68,6 +68,14 @@ static bool traced_by_capture(struct lockstep *ls, const struct prt_event *ev)
 	       (pa_free_block_of(ls->m, ev->pfn, &order) != ev->pfn || order < ev->order);
 }
 
+/* A request type with lists of its own (not highatomic, CMA or isolate). */
+static bool mt_on_lists(const struct lockstep *ls, const struct prt_event *ev)
+{
+	int mt = rp_translate_mt(ls->t, ev->migratetype);
+
+	return mt == PA_MT_UNMOVABLE || mt == PA_MT_MOVABLE || mt == PA_MT_RECLAIMABLE;
+}
+
 void ls_on_extfrag(struct lockstep *ls, const struct prt_event *ev)
 {
 	int zone = pa_model_zone_of(ls->m, ev->pfn);
@@ -79,6 +87,9 @@ void ls_on_extfrag(struct lockstep *ls, const struct prt_event *ev)
 		ls->res->extfrag_captures++;
 		return;
 	}
+	if (mt_on_lists(ls, ev))
+		ls_correct_before_fallback(ls, ev->cpu, zone, ev->order,
+					   rp_translate_mt(ls->t, ev->migratetype), ev);
 	compare_fallback(ls, ev, zone);
 	take_fallback_page(ls, ev);
 }

@@ -103,6 +103,39 @@ static bool lone_in_pageblock(const struct lockstep *ls, uint64_t head)
 	return true;
 }
 
+/* One block the kernel's (mt) lists did not hold, corrected as above;
+ * false when nothing more can be (a retype after a drop, or none left). */
+static bool correct_block(struct lockstep *ls, int zone, int mt, uint64_t ph, unsigned po,
+			  uint64_t ts_ns, bool *dropped)
+{
+	if (rp_unsettled_has(&ls->unsettled, ph) && !ls_carved_remainder(ls, ph) &&
+	    !(rp_start_count_exact(&ls->start_counts, zone, po, mt) && lone_in_pageblock(ls, ph)))
+		return !*dropped && retype_initial(ls, ph, mt);
+	*dropped = true;
+	if (rp_reporting_hold(&ls->reporting, ls->m, ph, po, ts_ns) == 0)
+		return true;	/* free page reporting has it: it comes back */
+	if (pa_drop_free(ls->m, ph) < 0)
+		return false;
+	rp_guessed_take(&ls->guessed, ph, po, 0, 0);
+	ls->res->free_blocks_dropped++;
+	return true;
+}
+
+/* The model's choice for (order, mt) from the (mt) lists themselves, its
+ * block's head and order; false for none (a fallback choice proves
+ * nothing about those lists). */
+static bool own_list_choice(struct lockstep *ls, uint32_t cpu, int zone, unsigned order, int mt,
+			    uint64_t *head, unsigned *head_order)
+{
+	struct pa_prediction pred;
+
+	if (pa_predict_rmqueue(ls->m, cpu, zone, order, mt, &pred) < 0 || !pred.success ||
+	    pred.path != PA_PATH_BUDDY)
+		return false;
+	*head = pa_free_block_of(ls->m, pred.pfn, head_order);
+	return *head != PA_PFN_NONE;
+}
+
 void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
 			    int mt, uint64_t kernel_pfn, uint64_t ts_ns)
 {
@@ -112,32 +145,60 @@ void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigne
 
 	if (kh != kernel_pfn || rp_unsettled_has(&ls->unsettled, kh) || ko <= order)
 		return;
-	for (int guard = 0; guard < 4096; guard++) {
-		struct pa_prediction pred;
+	for (int guard = 0; guard < 4096; guard++)
+		if (!own_list_choice(ls, cpu, zone, order, mt, &ph, &po) || ph == kernel_pfn ||
+		    po >= ko || !correct_block(ls, zone, mt, ph, po, ts_ns, &dropped))
+			return;
+}
 
-		/* only a block taken from the (mt) lists themselves says the
-		 * kernel's were empty; a fallback choice proves nothing */
-		if (pa_predict_rmqueue(ls->m, cpu, zone, order, mt, &pred) < 0 || !pred.success ||
-		    pred.path != PA_PATH_BUDDY || pred.pfn == kernel_pfn)
+/* Every block of the (order, mt) list, which the kernel's was not. */
+static void correct_list(struct lockstep *ls, int zone, unsigned order, int mt, uint64_t ts_ns)
+{
+	bool dropped = false;
+	uint64_t head;
+
+	for (int guard = 0; guard < 4096; guard++)
+		if (!pa_free_list_heads(ls->m, zone, order, mt, &head, 1) ||
+		    !correct_block(ls, zone, mt, head, order, ts_ns, &dropped))
 			return;
-		ph = pa_free_block_of(ls->m, pred.pfn, &po);
-		if (ph == PA_PFN_NONE || po >= ko)
-			return;
-		if (rp_unsettled_has(&ls->unsettled, ph) && !ls_carved_remainder(ls, ph) &&
-		    !(rp_start_count_exact(&ls->start_counts, zone, po, mt) &&
-		      lone_in_pageblock(ls, ph))) {
-			if (dropped || !retype_initial(ls, ph, mt))
-				return;
-		} else {
-			dropped = true;
-			if (rp_reporting_hold(&ls->reporting, ls->m, ph, po, ts_ns) == 0)
-				continue;	/* free page reporting has it: it comes back */
-			if (pa_drop_free(ls->m, ph) < 0)
-				return;
-			rp_guessed_take(&ls->guessed, ph, po, 0, 0);
-			ls->res->free_blocks_dropped++;
+}
+
+/*
+ * mm_page_alloc_extfrag: __rmqueue_smallest found the request's (mt) lists
+ * empty from its order up before it fell back, so every block the model
+ * holds there is wrong, in the ways above. And a claim (change_ownership)
+ * from pageblock order or more, which always succeeds, came from
+ * __rmqueue_claim's walk down from the largest order, each order's
+ * fallback types in the fallbacks[] order: the lists of those types above
+ * its order, and of the types before its own at its order, were empty too.
+ * Two fresh captures of session 10 (vm-heavy, mixed) had 6 unmovable
+ * fallbacks that claimed a movable order-10 block while the model held an
+ * order-10 block in a pageblock capture had typed Unmovable (0x101c00):
+ * fallback agreement 0% there, 100% with this.
+ */
+void ls_correct_before_fallback(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
+				int mt, const struct prt_event *ev)
+{
+	unsigned po, claimed = (unsigned)ev->arg[0];
+	int taken = rp_translate_mt(ls->t, (int)ev->arg[1]);
+	uint64_t ph;
+	bool dropped = false;
+
+	for (int guard = 0; guard < 4096; guard++)
+		if (!own_list_choice(ls, cpu, zone, order, mt, &ph, &po) ||
+		    !correct_block(ls, zone, mt, ph, po, ev->ts_ns, &dropped))
+			break;
+	if (!ev->arg[2] || claimed < ls->t->topo.pageblock_order)
+		return;
+	for (unsigned o = ls->t->topo.nr_orders; o-- > claimed;)
+		for (unsigned i = 0; i < 2; i++) {
+			int fallback = pa_fallback_mt(mt, i);
+
+			if (o == claimed && fallback == taken)
+				break;
+			if (fallback >= 0)
+				correct_list(ls, zone, o, fallback, ev->ts_ns);
 		}
-	}
 }
 
 /*

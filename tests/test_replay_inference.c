@@ -298,6 +298,43 @@ static void test_fallback_compared_with_extfrag(void **state)
 }
 
 /*
+ * An unmovable fallback while the model holds an unmovable block: the
+ * first order-10 block, free at capture start in pageblocks capture typed
+ * Unmovable, and the second, Movable. The kernel's unmovable request fell
+ * back to the movable one and claimed it, so its unmovable lists were
+ * empty: the first block's pageblocks were not Unmovable. Nor Reclaimable,
+ * the type an unmovable request falls back to first: the claim walked the
+ * order-10 lists and passed it over. Retyped twice, to Movable, the model
+ * falls back the same way (without the rule it takes the first block from
+ * its own lists: no agreement).
+ */
+static void test_fallback_shows_own_lists_empty(void **state)
+{
+	const struct prt_free_block fb[] = {
+		{ ZONE_START, 10, 0, false }, { ZONE_START + 0x400, 10, 1, false },
+	};
+	const char *path = scratch_path("fallback-empty.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+	struct prt_event ev = { .type = PRT_EV_EXTFRAG, .ts_ns = 1, .pfn = ZONE_START + 0x400,
+				.order = 0, .migratetype = 0,
+				/* fallback order 10, Movable, claimed */
+				.arg = { 10, 1, 1 } };
+
+	(void)state;
+	header_with_free(&h, fb, 2);
+	memset(h.pageblock_mt[0], 0, 2);	/* the first block's two pageblocks */
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.extfrag, 1);
+	assert_int_equal(r.extfrag_agree, 1);
+	assert_int_equal(r.pageblocks_retyped, 2);
+}
+
+/*
  * A refill that falls back: 6.15+ traces the page the fallback returns by
  * mm_page_alloc_extfrag alone (no mm_page_alloc_zone_locked), then the
  * rest of the batch from the block it claimed. The order-10 movable block
@@ -2023,6 +2060,7 @@ int main(void)
 		cmocka_unit_test(test_pageblock_type_ruled_out),
 		cmocka_unit_test(test_lone_block_with_exact_start_count_dropped),
 		cmocka_unit_test(test_fallback_compared_with_extfrag),
+		cmocka_unit_test(test_fallback_shows_own_lists_empty),
 		cmocka_unit_test(test_fallback_page_traced_by_extfrag_alone),
 		cmocka_unit_test(test_fast_free_scanner),
 		cmocka_unit_test(test_fast_search_rotates_only_its_block_list),
