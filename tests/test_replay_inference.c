@@ -557,23 +557,33 @@ static void test_fast_search_block_anywhere_on_its_list(void **state)
  * order-0 block at +1. The event says 32 pages were taken, 47 pfns looked
  * at (16 probes, 31 of them inside the block it took).
  */
-static void test_slow_free_scanner_stride(void **state)
+/* Task 7's compaction run: one slow scan over [+0x400, +0x600) that looked
+ * at `scanned` pfns and took `taken` pages, then an allocation of the block
+ * at +0x420 (order 5) if `alloc`. */
+static void slow_scan_trace(const char *path, const struct prt_free_block *fb, unsigned n,
+			    uint64_t scanned, uint64_t taken, bool alloc, struct rp_result *r)
 {
 	const uint64_t start = ZONE_START + 0x400;
-	const struct prt_free_block fb[] = {
-		{ start + 1, 0, 1, false }, { start + 32, 5, 1, false },
-	};
-	const uint64_t iso[5] = { start, start + 512, 47, 32, 0 };
-	const char *path = scratch_path("stride.prt");
+	const uint64_t iso[5] = { start, start + 512, scanned, taken, 0 };
 	struct prt_header h;
-	struct prt_writer *w;
+	struct prt_writer *w = begin_trace(path, &h, fb, n);
+
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, iso);
+	if (alloc)
+		add(w, PRT_EV_ALLOC, start + 32, 5, 0);
+	end_trace(w, &h, path, r);
+}
+
+static void test_slow_free_scanner_stride(void **state)
+{
+	const struct prt_free_block fb[] = {
+		{ ZONE_START + 0x401, 0, 1, false }, { ZONE_START + 0x420, 5, 1, false },
+	};
 	struct rp_result r;
 
 	(void)state;
-	w = begin_trace(path, &h, fb, 2);
-	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
-	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, iso);
-	end_trace(w, &h, path, &r);
+	slow_scan_trace(scratch_path("stride.prt"), fb, 2, 47, 32, false, &r);
 	assert_int_equal(r.isolated_pages, 32);
 	assert_int_equal(r.isolate_mismatch, 0);
 }
@@ -587,20 +597,11 @@ static void test_slow_free_scanner_stride(void **state)
  */
 static void test_slow_scan_that_took_nothing(void **state)
 {
-	const uint64_t start = ZONE_START + 0x400;
-	const struct prt_free_block fb[] = { { start + 32, 5, 1, false } };
-	const uint64_t iso[5] = { start, start + 512, 33, 0, 0 };
-	const char *path = scratch_path("nothing.prt");
-	struct prt_header h;
-	struct prt_writer *w;
+	const struct prt_free_block fb[] = { { ZONE_START + 0x420, 5, 1, false } };
 	struct rp_result r;
 
 	(void)state;
-	w = begin_trace(path, &h, fb, 1);
-	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
-	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, iso);
-	add(w, PRT_EV_ALLOC, start + 32, 5, 0);
-	end_trace(w, &h, path, &r);
+	slow_scan_trace(scratch_path("nothing.prt"), fb, 1, 33, 0, true, &r);
 	assert_int_equal(r.isolated_pages, 0);
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
