@@ -78,11 +78,10 @@ static bool free_but_guesses(struct lockstep *ls, uint64_t head, unsigned order)
  * in the largest aligned pieces that are allocated whole. */
 static void put_back_allocated(struct lockstep *ls, uint64_t pfn, unsigned order)
 {
-	uint64_t head = pa_free_block_of(ls->m, pfn, NULL);
 	unsigned o;
+	uint64_t head = pa_free_block_of(ls->m, pfn, &o);
 
-	if (head != PA_PFN_NONE && pa_free_block_of(ls->m, pfn, &o) == head &&
-	    head <= pfn && pfn + (1ULL << order) <= head + (1ULL << o))
+	if (head != PA_PFN_NONE && pfn + (1ULL << order) <= head + (1ULL << o))
 		return;		/* free already */
 	if (pa_putback_isolated(ls->m, pfn, order) == 0 || order == 0)
 		return;
