@@ -55,18 +55,14 @@ unsigned ls_fast_guesses_release(struct lockstep *ls, uint64_t start, uint64_t e
 	return n;
 }
 
-/* The search over [lo, hi) for a block of order, as fit_order looks. */
+/* The search over [lo, hi) for a block of order, along its whole list. */
 static uint64_t guess_again(struct lockstep *ls, unsigned order, uint64_t lo, uint64_t hi)
 {
-	uint64_t pb = 1ULL << ls->t->topo.pageblock_order;
-	struct pa_fast_search s = { .cc_order = order + 1, .search_order = order, .limit = UINT_MAX,
-				    .min_pfn = lo, .low_pfn = (hi - (hi - lo) / 2) & ~(pb - 1) };
+	struct pa_fast_search s;
 	int zone = pa_model_zone_of(ls->m, lo);
 
-	if (zone < 0)
-		return PA_PFN_NONE;
-	pa_fast_search_try(ls->m, zone, &s);
-	if (s.pfn == PA_PFN_NONE || s.order != order || pa_isolate_free(ls->m, s.pfn) < 0)
+	if (zone < 0 || !ls_fast_search_for_order(ls, zone, order, lo, hi, UINT_MAX, &s) ||
+	    pa_isolate_free(ls->m, s.pfn) < 0)
 		return PA_PFN_NONE;
 	rp_unsettled_touch(&ls->unsettled, s.pfn, s.order);
 	return s.pfn;

@@ -176,29 +176,35 @@ static bool fit_search(struct lockstep *ls, int zone, const struct rp_compaction
  * was near its tail; the model's copy of the list may have it anywhere).
  * Keeping, of walks of 16, 256 and all, the one whose count came nearest
  * the kernel's measured the same within 0.1 point. */
+bool ls_fast_search_for_order(struct lockstep *ls, int zone, unsigned order, uint64_t min_pfn,
+			      uint64_t free_pfn, unsigned limit, struct pa_fast_search *s)
+{
+	uint64_t pb = 1ULL << ls->t->topo.pageblock_order;
+	struct pa_fast_search t = {
+		.cc_order = order + 1, .search_order = order, .limit = limit,
+		.min_pfn = min_pfn, .low_pfn = (free_pfn - (free_pfn - min_pfn) / 2) & ~(pb - 1),
+	};
+
+	pa_fast_search_try(ls->m, zone, &t);
+	if (t.pfn == PA_PFN_NONE || t.order != order)
+		return false;
+	*s = t;
+	return true;
+}
+
 static bool fit_order(struct lockstep *ls, int zone, uint64_t min_pfn, uint64_t free_pfn,
 		      uint64_t taken, struct pa_fast_search *s)
 {
 	static const unsigned limits[] = { 16, UINT_MAX };
-	uint64_t pb = 1ULL << ls->t->topo.pageblock_order;
 	unsigned order = 0;
 
 	while ((1ULL << order) < taken)
 		order++;
 	if (!taken || (1ULL << order) != taken)
 		return false;
-	for (unsigned i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
-		struct pa_fast_search t = {
-			.cc_order = order + 1, .search_order = order, .limit = limits[i],
-			.min_pfn = min_pfn, .low_pfn = (free_pfn - (free_pfn - min_pfn) / 2) & ~(pb - 1),
-		};
-
-		pa_fast_search_try(ls->m, zone, &t);
-		if (t.pfn == PA_PFN_NONE || t.order != order)
-			continue;
-		*s = t;
-		return true;
-	}
+	for (unsigned i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		if (ls_fast_search_for_order(ls, zone, order, min_pfn, free_pfn, limits[i], s))
+			return true;
 	return false;
 }
 

@@ -80,8 +80,8 @@ bool ls_carved_remainder(const struct lockstep *ls, uint64_t pfn);
 bool ls_guessed_from_initial_order(const struct lockstep *ls, uint64_t model_pfn,
 				   uint64_t kernel_pfn, enum pa_path path);
 /* A refill from a larger block: the model's smaller blocks there are wrong. */
-void ls_correct_before_fallback(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
-				int mt, const struct prt_event *ev);
+/* mm_page_alloc_extfrag ev of a request of mt: the lists it shows empty. */
+void ls_correct_before_fallback(struct lockstep *ls, int zone, int mt, const struct prt_event *ev);
 void ls_correct_empty_lists(struct lockstep *ls, uint32_t cpu, int zone, unsigned order, int mt,
 			    uint64_t kernel_pfn, uint64_t ts_ns);
 /* A refill took another block of the list whose head the model chose. */
@@ -108,6 +108,12 @@ unsigned ls_fast_guesses_release(struct lockstep *ls, uint64_t start, uint64_t e
 void ls_fast_guesses_replace(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n);
 /* ... or put back where they were. */
 void ls_fast_guesses_restore(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n);
+
+/* A fast search over [min_pfn, free_pfn) for a block of order, walking
+ * at most limit entries of each list, as fit_order looks (free_scanner.c);
+ * the block in *s, or false. */
+bool ls_fast_search_for_order(struct lockstep *ls, int zone, unsigned order, uint64_t min_pfn,
+			      uint64_t free_pfn, unsigned limit, struct pa_fast_search *s);
 
 /* mm_compaction_(fast_)isolate_freepages */
 void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev);

@@ -88,8 +88,7 @@ void ls_on_extfrag(struct lockstep *ls, const struct prt_event *ev)
 		return;
 	}
 	if (mt_on_lists(ls, ev))
-		ls_correct_before_fallback(ls, ev->cpu, zone, ev->order,
-					   rp_translate_mt(ls->t, ev->migratetype), ev);
+		ls_correct_before_fallback(ls, zone, rp_translate_mt(ls->t, ev->migratetype), ev);
 	compare_fallback(ls, ev, zone);
 	take_fallback_page(ls, ev);
 }

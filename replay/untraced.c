@@ -176,8 +176,7 @@ static void correct_list(struct lockstep *ls, int zone, unsigned order, int mt, 
  * order-10 block in a pageblock capture had typed Unmovable (0x101c00):
  * fallback agreement 0% there, 100% with this.
  */
-void ls_correct_before_fallback(struct lockstep *ls, uint32_t cpu, int zone, unsigned order,
-				int mt, const struct prt_event *ev)
+void ls_correct_before_fallback(struct lockstep *ls, int zone, int mt, const struct prt_event *ev)
 {
 	unsigned po, claimed = (unsigned)ev->arg[0];
 	int taken = rp_translate_mt(ls->t, (int)ev->arg[1]);
@@ -185,7 +184,7 @@ void ls_correct_before_fallback(struct lockstep *ls, uint32_t cpu, int zone, uns
 	bool dropped = false;
 
 	for (int guard = 0; guard < 4096; guard++)
-		if (!own_list_choice(ls, cpu, zone, order, mt, &ph, &po) ||
+		if (!own_list_choice(ls, ev->cpu, zone, ev->order, mt, &ph, &po) ||
 		    !correct_block(ls, zone, mt, ph, po, ev->ts_ns, &dropped))
 			break;
 	if (!ev->arg[2] || claimed < ls->t->topo.pageblock_order)
