@@ -267,21 +267,26 @@ int pa_model_set_pageblock_mt(struct pa_model *m, uint64_t pfn, int migratetype)
 	return 0;
 }
 
-void pa_model_mark_unknown(struct pa_model *m, uint64_t pfn, unsigned order)
+/* A free block's pages after its head are PG_TAIL: a page in state
+ * PG_ALLOC is never inside one, so the state alone decides. */
+void pa_model_mark_unknown_pages(struct pa_model *m, uint64_t pfn, uint64_t n)
 {
 	struct pa_zone *z = zone_of(m, pfn);
-	uint64_t n = (uint64_t)1 << (order < 63 ? order : 63);
+	uint64_t end;
 
-	if (!z)
+	if (!z || !n)
 		return;
-	for (uint64_t i = 0; i < n && pfn + i < z->end; i++) {
-		struct pa_page *p = zpage(z, pfn + i);
-
-		if (pg_state(p) == PG_ALLOC && enclosing_free(m, z, pfn + i, 0) < 0) {
+	end = n < z->end - pfn ? pfn + n : z->end;
+	for (struct pa_page *p = zpage(z, pfn), *last = zpage(z, end - 1); p <= last; p++)
+		if (pg_state(p) == PG_ALLOC) {
 			pg_set_state(p, PG_UNKNOWN);
 			z->unknown_pages++;
 		}
-	}
+}
+
+void pa_model_mark_unknown(struct pa_model *m, uint64_t pfn, unsigned order)
+{
+	pa_model_mark_unknown_pages(m, pfn, (uint64_t)1 << (order < 63 ? order : 63));
 }
 
 void pa_model_set_cdm_nodes(struct pa_model *m, uint64_t node_mask) { m->cdm_nodes = node_mask; }

@@ -110,6 +110,8 @@ int pa_model_seed_free(struct pa_model *m, uint64_t pfn, unsigned order, int mig
 		       struct pr_error *err);
 int pa_model_set_pageblock_mt(struct pa_model *m, uint64_t pfn, int migratetype);
 void pa_model_mark_unknown(struct pa_model *m, uint64_t pfn, unsigned order);
+/* The same for pages [pfn, pfn + n) of pfn's zone. */
+void pa_model_mark_unknown_pages(struct pa_model *m, uint64_t pfn, uint64_t n);
 
 /* ---- Asking and applying ---- */
 

@@ -101,13 +101,6 @@ const void *prt_get_bytes(struct prt_cursor *c, size_t n)
 	return p;
 }
 
-uint8_t prt_get_u8(struct prt_cursor *c)
-{
-	const uint8_t *p = prt_get_bytes(c, 1);
-
-	return p ? p[0] : 0;
-}
-
 uint32_t prt_get_u32(struct prt_cursor *c)
 {
 	const uint8_t *p = prt_get_bytes(c, 4);
@@ -141,13 +134,6 @@ uint64_t prt_get_varint_slow(struct prt_cursor *c)
 	}
 	c->bad = true;		/* more than 10 bytes: not a varint we wrote */
 	return 0;
-}
-
-int64_t prt_get_svarint(struct prt_cursor *c)
-{
-	uint64_t z = prt_get_varint(c);
-
-	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
 }
 
 void prt_get_str(struct prt_cursor *c, char *dst, size_t cap)

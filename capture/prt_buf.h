@@ -5,8 +5,9 @@
 /*
  * Private to the .prt code: a growable byte buffer for encoding, and a
  * bounded cursor for decoding. Every read through the cursor is checked
- * against its end; after the first overrun the cursor is "bad" and every
- * further read returns 0, so decoders check once at the end.
+ * against its end; the first overrun marks the cursor "bad" for good (what
+ * reads return after it is meaningless, never out of bounds), so decoders
+ * check once at the end.
  */
 
 #include <stdbool.h>
@@ -41,23 +42,44 @@ static inline void prt_cursor_init(struct prt_cursor *c, const void *p, size_t n
 	c->bad = false;
 }
 
-uint8_t prt_get_u8(struct prt_cursor *c);
+static inline uint8_t prt_get_u8(struct prt_cursor *c)
+{
+	if (c->p < c->end)
+		return *c->p++;
+	c->bad = true;
+	return 0;
+}
 uint32_t prt_get_u32(struct prt_cursor *c);
 uint64_t prt_get_u64(struct prt_cursor *c);
-int64_t prt_get_svarint(struct prt_cursor *c);
 const void *prt_get_bytes(struct prt_cursor *c, size_t n);
 /* Copy a length-prefixed string into dst (truncating to cap - 1). */
 void prt_get_str(struct prt_cursor *c, char *dst, size_t cap);
 /* A length-prefixed string, malloc'd; NULL on overrun or no memory. */
 char *prt_get_strdup(struct prt_cursor *c);
 
-/* The hot decoder: LEB128 with a fast path for one byte. */
+/* The hot decoder: LEB128 with fast paths for one and two bytes (a
+ * time delta between two events of one cpu is mostly two). */
 uint64_t prt_get_varint_slow(struct prt_cursor *c);
 static inline uint64_t prt_get_varint(struct prt_cursor *c)
 {
-	if (c->p < c->end && *c->p < 0x80)
-		return *c->p++;
+	const uint8_t *p = c->p;
+
+	if (p < c->end && p[0] < 0x80) {
+		c->p = p + 1;
+		return p[0];
+	}
+	if (c->end - p >= 2 && p[1] < 0x80) {
+		c->p = p + 2;
+		return (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+	}
 	return prt_get_varint_slow(c);
+}
+
+static inline int64_t prt_get_svarint(struct prt_cursor *c)
+{
+	uint64_t z = prt_get_varint(c);
+
+	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
 }
 
 #endif

@@ -67,18 +67,24 @@ struct prt_chunk_info {
 #define PRT_CHUNK_INFO_SIZE 40
 int prt_chunk_info_decode(const void *payload, size_t n, struct prt_chunk_info *info);
 
+#define PRT_DECODE_BATCH	256
 struct prt_chunk_decoder {
 	struct prt_chunk_info info;
 	uint8_t *raw;
 	size_t raw_cap;
 	struct prt_cursor col[8];
-	uint32_t left;
+	uint32_t left;			/* events of the chunk not decoded yet */
 	uint64_t prev_ts, prev_pfn;
+	struct prt_event batch[PRT_DECODE_BATCH];
+	uint8_t kind[PRT_DECODE_BATCH];
+	uint32_t nr, pos;		/* events in batch, handed out */
+	bool bad;			/* the event after batch[nr - 1] does not decode */
 };
 /* Decompress a chunk payload; 0, or -1 if it does not decode. */
 int prt_chunk_decoder_load(struct prt_chunk_decoder *d, const void *payload, size_t n);
-/* 1 with *ev, 0 when the chunk is exhausted, -1 if a column is short. */
-int prt_chunk_decoder_next(struct prt_chunk_decoder *d, struct prt_event *ev);
+/* 1 with *ev pointing at the next event (valid until the decoder's next
+ * call), 0 when the chunk is exhausted, -1 if a column is short. */
+int prt_chunk_decoder_next(struct prt_chunk_decoder *d, const struct prt_event **ev);
 void prt_chunk_decoder_free(struct prt_chunk_decoder *d);
 
 #endif

@@ -32,7 +32,7 @@ struct chunk_ref {
 struct cpu_stream {
 	uint32_t next_chunk;
 	struct prt_chunk_decoder dec;
-	struct prt_event head;
+	const struct prt_event *head;	/* in dec's batch */
 };
 
 struct comm_entry {
@@ -518,7 +518,7 @@ static int advance_stream(struct prt_reader *r, uint32_t s, struct pr_error *err
 	if (got < 0)
 		return pr_fail(err, PR_EDAMAGED, "'%s': chunk of cpu %u: event does not decode",
 			       r->path, s);
-	r->head_key[s] = st->head.ts_ns;
+	r->head_key[s] = st->head->ts_ns;
 	return 1;
 }
 
@@ -568,7 +568,7 @@ int prt_reader_next(struct prt_reader *r, struct prt_event *ev, struct pr_error 
 		if (got)
 			r->head_key[s] = r->checkpoints[r->next_checkpoint].ts_ns;
 	} else {
-		*ev = r->streams[s].head;
+		*ev = *r->streams[s].head;
 		got = advance_stream(r, s, err);
 		if (got < 0) {
 			r->heap_len = 0;

@@ -217,9 +217,8 @@ struct pa_model *rp_build_model(const struct rp_translate *t, const struct prt_h
 		return NULL;
 	seed_pageblocks(m, t, h, hints);
 	for (uint32_t z = 0; z < t->topo.nr_zones; z++)
-		for (uint64_t pfn = t->zones[z].start_pfn;
-		     pfn < t->zones[z].start_pfn + t->zones[z].spanned; pfn++)
-			pa_model_mark_unknown(m, pfn, 0);
+		if (t->zones[z].spanned)
+			pa_model_mark_unknown_pages(m, t->zones[z].start_pfn, t->zones[z].spanned);
 	for (uint64_t i = 0; i < h->nr_free_blocks; i++) {
 		const struct prt_free_block *b = &h->free_blocks[i];
 
