@@ -230,6 +230,14 @@ int pa_model_seed_free(struct pa_model *m, uint64_t pfn, unsigned order, int mig
 	return 0;
 }
 
+static bool zone_has_buddy(const struct pa_model *m, const struct pa_zone *z)
+{
+	for (unsigned o = 0; o < m->nr_orders; o++)
+		if (z->nr_free[o])
+			return true;
+	return false;
+}
+
 int pa_model_set_pageblock_mt(struct pa_model *m, uint64_t pfn, int migratetype)
 {
 	struct pa_zone *z = zone_of(m, pfn);
@@ -250,8 +258,8 @@ int pa_model_set_pageblock_mt(struct pa_model *m, uint64_t pfn, int migratetype)
 	for (uint64_t q = start; q < end; q += (uint64_t)1 << m->pb_order)
 		if (q >= z->start && q < z->end)
 			*pb_slot(z, q, m->pb_order) = (uint8_t)migratetype;
-	if (!m->p->merge_retype)
-		return 0;
+	if (!m->p->merge_retype || !zone_has_buddy(m, z))
+		return 0;	/* (no block to move: replay sets every pageblock before seeding) */
 	/* 6.12+ keep free blocks on their pageblock's list */
 	for (uint64_t q = start < z->start ? z->start : start; q < end && q < z->end;) {
 		struct pa_page *p = zpage(z, q);

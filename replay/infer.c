@@ -32,32 +32,27 @@
 #include "replay/infer.h"
 #include "replay/scan_start.h"
 
-static int8_t *slot(struct rp_pageblock_hints *hints, const struct prt_header *h, uint64_t pfn)
-{
-	for (uint32_t z = 0; z < h->nr_zones; z++) {
-		uint64_t first = h->zones[z].start_pfn & ~((1ULL << h->pageblock_order) - 1);
+/* Where an event's pfn sits: its zone in the header (-1: none) and its
+ * index there, found once per event. */
+struct pfn_at {
+	int z;
+	uint64_t i, zone_pages;
+};
 
-		if (hints->mt[z] && pfn >= h->zones[z].start_pfn &&
-		    pfn < h->zones[z].start_pfn + h->zones[z].spanned)
-			return &hints->mt[z][(pfn - first) >> h->pageblock_order];
-	}
-	return NULL;
+static struct pfn_at locate(const struct prt_header *h, uint64_t pfn)
+{
+	for (uint32_t z = 0; z < h->nr_zones; z++)
+		if (pfn >= h->zones[z].start_pfn && pfn - h->zones[z].start_pfn < h->zones[z].spanned)
+			return (struct pfn_at){ (int)z, pfn - h->zones[z].start_pfn, h->zones[z].spanned };
+	return (struct pfn_at){ -1, 0, 0 };
 }
 
-/* The bitmap of pfn's zone, pfn's index in it (*i) and its length (*n);
- * NULL outside every zone with one. */
-static uint8_t *zone_bits(uint8_t **bits, const struct prt_header *h, uint64_t pfn, uint64_t *i,
-			  uint64_t *n)
+static int8_t *slot(struct rp_pageblock_hints *hints, const struct prt_header *h, struct pfn_at at)
 {
-	for (uint32_t z = 0; bits && z < h->nr_zones; z++) {
-		if (!bits[z] || pfn < h->zones[z].start_pfn ||
-		    pfn - h->zones[z].start_pfn >= h->zones[z].spanned)
-			continue;
-		*i = pfn - h->zones[z].start_pfn;
-		*n = h->zones[z].spanned;
-		return bits[z];
-	}
-	return NULL;
+	uint64_t per = 1ULL << h->pageblock_order;
+	uint64_t lead = h->zones[at.z].start_pfn & (per - 1);	/* the first pageblock's pages before the zone */
+
+	return hints->mt[at.z] ? &hints->mt[at.z][(at.i + lead) >> h->pageblock_order] : NULL;
 }
 
 static bool test_and_set(uint8_t *b, uint64_t i)
@@ -68,11 +63,9 @@ static bool test_and_set(uint8_t *b, uint64_t i)
 	return was;
 }
 
-/* Set a per-page bit of a per-zone bitmap to on; returns what it was. */
-static bool swap_bit(uint8_t **bits, const struct prt_header *h, uint64_t pfn, bool on)
+/* Set a per-page bit of a zone's bitmap to on; returns what it was. */
+static bool swap_bit(uint8_t *b, uint64_t i, bool on)
 {
-	uint64_t i, n;
-	uint8_t *b = zone_bits(bits, h, pfn, &i, &n);
 	bool was;
 
 	if (!b)
@@ -84,12 +77,11 @@ static bool swap_bit(uint8_t **bits, const struct prt_header *h, uint64_t pfn, b
 	return was;
 }
 
-/* Set the bits of pages [pfn, pfn + n) that lie in pfn's zone; were any
- * set already? A byte at a time where the range covers it whole. */
-static bool set_bits(uint8_t **bits, const struct prt_header *h, uint64_t pfn, uint64_t n)
+/* Set the bits of pages [i, i + n) that lie in the zone; were any set
+ * already? A byte at a time where the range covers it whole. */
+static bool set_bits(uint8_t *b, uint64_t i, uint64_t n, uint64_t len)
 {
-	uint64_t i, len, end;
-	uint8_t *b = zone_bits(bits, h, pfn, &i, &len);
+	uint64_t end;
 	bool any = false;
 
 	if (!b)
@@ -107,10 +99,9 @@ static bool set_bits(uint8_t **bits, const struct prt_header *h, uint64_t pfn, u
 }
 
 /* Was the last event of this pfn a free to a pcp list? One bit per page. */
-static bool swap_freed(struct rp_pageblock_hints *hints, const struct prt_header *h,
-		       uint64_t pfn, bool freed)
+static bool swap_freed(struct rp_pageblock_hints *hints, struct pfn_at at, bool freed)
 {
-	return swap_bit(hints->freed, h, pfn, freed);
+	return hints->freed ? swap_bit(hints->freed[at.z], at.i, freed) : false;
 }
 
 static void add_pcp_at_start(struct rp_pageblock_hints *hints, uint64_t pfn, unsigned order)
@@ -129,7 +120,7 @@ static void add_pcp_at_start(struct rp_pageblock_hints *hints, uint64_t pfn, uns
 
 /* Mark the pages of an event's block named; a drain naming only pages no
  * event named before found them on a pcp list since the trace began. */
-static void note_seen(struct rp_pageblock_hints *hints, const struct prt_header *h,
+static void note_seen(struct rp_pageblock_hints *hints, struct pfn_at at,
 		      const struct prt_event *ev)
 {
 	uint64_t n = 1ULL << (ev->order < 20 ? ev->order : 20);
@@ -139,7 +130,7 @@ static void note_seen(struct rp_pageblock_hints *hints, const struct prt_header 
 	    ev->type != PRT_EV_ZONE_LOCKED && ev->type != PRT_EV_PCPU_DRAIN &&
 	    ev->type != PRT_EV_EXTFRAG)	/* 6.15+ traces a fallback's page by it alone */
 		return;
-	any = set_bits(hints->seen, h, ev->pfn, n);
+	any = hints->seen && set_bits(hints->seen[at.z], at.i, n, at.zone_pages);
 	if (!any && ev->type == PRT_EV_PCPU_DRAIN)
 		add_pcp_at_start(hints, ev->pfn, ev->order);
 }
@@ -173,30 +164,31 @@ static void learn(struct rp_pageblock_hints *hints, const struct prt_header *h,
 		  const struct prt_event *ev)
 {
 	int mt = -1;
+	struct pfn_at at;
 	int8_t *s;
 
 	if (ev->type == PRT_EV_COMPACT_ISOLATE_FREE)
 		note_scanned(hints, h, ev);
-	if (ev->pfn == PRT_PFN_NONE)
+	if (ev->pfn == PRT_PFN_NONE || (at = locate(h, ev->pfn)).z < 0)
 		return;
-	note_seen(hints, h, ev);
+	note_seen(hints, at, ev);
 	if (ev->type == PRT_EV_FREE) {
-		swap_freed(hints, h, ev->pfn, ev->order <= 3 || ev->order == h->pageblock_order);
+		swap_freed(hints, at, ev->order <= 3 || ev->order == h->pageblock_order);
 		return;
 	}
 	if (ev->type == PRT_EV_ZONE_LOCKED || ev->type == PRT_EV_PCPU_DRAIN) {
 		mt = ev->migratetype;
-		swap_freed(hints, h, ev->pfn, false);
+		swap_freed(hints, at, false);
 	} else if (ev->type == PRT_EV_EXTFRAG) {
 		mt = (int)ev->arg[1];
 	} else if (ev->type == PRT_EV_ALLOC) {
-		if (!swap_freed(hints, h, ev->pfn, false))
+		if (!swap_freed(hints, at, false))
 			return;
 		mt = ev->migratetype;
 	} else {
 		return;
 	}
-	s = slot(hints, h, ev->pfn);
+	s = slot(hints, h, at);
 	if (s && *s < 0 && mt >= 0 && mt < PRT_MAX_MIGRATETYPES) {
 		*s = (int8_t)mt;
 		hints->learned++;
