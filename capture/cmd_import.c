@@ -14,10 +14,11 @@ static const char usage[] =
 	"Convert a trace made by other tools into a .prt file: kernel ftrace text\n"
 	"(`trace`, `trace_pipe`), `trace-cmd report` text, `perf script` text of\n"
 	"`perf record -e kmem:...`, or a trace-cmd trace.dat. INPUT '-' reads standard\n"
-	"input; .gz, .zst and .xz text is decompressed as it is read.\n"
+	"input; .gz, .zst and .xz text is decompressed as it is read. A .prt of an\n"
+	"older format version is written again in the current one.\n"
 	"\n"
 	"  -o, --output OUT.prt    output file (default: INPUT with .prt, or trace.prt for '-')\n"
-	"  --format FORMAT         ftrace, trace-cmd, perf-script or trace-dat (default:\n"
+	"  --format FORMAT         ftrace, trace-cmd, perf-script, trace-dat or prt (default:\n"
 	"                          recognised from the content)\n"
 	"  --events-format FILE    the tracing kernel's events/kmem/mm_page_alloc/format,\n"
 	"                          whose flag list turns gfp names back into bits\n"
@@ -73,7 +74,7 @@ static int parse_args(int argc, char **argv, struct imp_options *o)
 		case OPT_FORMAT:
 			f = imp_format_from_name(optarg);
 			if (f < 0)
-				return cli_usage_error("import", "unknown format '%s' (expected ftrace, trace-cmd, perf-script or trace-dat)", optarg);
+				return cli_usage_error("import", "unknown format '%s' (expected ftrace, trace-cmd, perf-script, trace-dat or prt)", optarg);
 			o->format = (enum imp_format)f;
 			break;
 		case OPT_EVENTS_FORMAT: o->events_format = optarg; break;
@@ -119,7 +120,8 @@ static int run(int argc, char **argv)
 	       (unsigned long long)r.lost_events, (unsigned long long)r.per_type[PRT_EV_LOST],
 	       (unsigned long long)r.skipped, (unsigned long long)r.bad_lines);
 	printf("gfp names: %s; %u cpus; topology %s\nwrote %s\n", r.gfp_table, r.nr_cpus,
-	       r.topology_inferred ? "inferred from the pfns seen" : "from --zoneinfo", o.output);
+	       r.topology_inferred ? "inferred from the pfns seen" :
+	       r.format == IMP_FORMAT_PRT ? "the input's" : "from --zoneinfo", o.output);
 	return EXIT_OK;
 }
 

@@ -17,6 +17,7 @@
 #include "capture/import_input.h"
 #include "capture/import_proc.h"
 #include "capture/import_sink.h"
+#include "capture/import_prt.h"
 #include "capture/import_text.h"
 
 static const char *const format_names[] = {
@@ -25,11 +26,12 @@ static const char *const format_names[] = {
 	[IMP_FORMAT_TRACE_CMD] = "trace-cmd",
 	[IMP_FORMAT_PERF_SCRIPT] = "perf-script",
 	[IMP_FORMAT_TRACE_DAT] = "trace-dat",
+	[IMP_FORMAT_PRT] = "prt",
 };
 
 int imp_format_from_name(const char *name)
 {
-	for (int f = IMP_FORMAT_FTRACE; f <= IMP_FORMAT_TRACE_DAT; f++)
+	for (int f = IMP_FORMAT_FTRACE; f <= IMP_FORMAT_PRT; f++)
 		if (strcmp(format_names[f], name) == 0)
 			return f;
 	return -1;
@@ -37,7 +39,7 @@ int imp_format_from_name(const char *name)
 
 const char *imp_format_name(enum imp_format f)
 {
-	return f <= IMP_FORMAT_TRACE_DAT ? format_names[f] : "unknown";
+	return f <= IMP_FORMAT_PRT ? format_names[f] : "unknown";
 }
 
 /* trace-cmd's file magic: 0x17 0x08 'D' "tracing" */
@@ -98,6 +100,8 @@ static enum imp_format detect(const char *p, size_t n)
 
 	if (is_trace_dat(p, n))
 		return IMP_FORMAT_TRACE_DAT;
+	if (n >= 8 && memcmp(p, PRT_FILE_MAGIC, 8) == 0)
+		return IMP_FORMAT_PRT;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		enum imp_format f;
@@ -399,6 +403,16 @@ int import_trace(const struct imp_options *o, struct imp_result *r, struct pr_er
 				       "'%s': a trace.dat must be an uncompressed file, not a stream",
 				       o->input);
 		return import_dat_file(o, r, err);
+	}
+	if (r->format == IMP_FORMAT_PRT) {
+		bool plain = strcmp(imp_input_compression(in), "none") == 0;
+
+		imp_input_close(in);
+		if (strcmp(o->input, "-") == 0 || !plain)
+			return pr_fail(err, PR_EUSAGE,
+				       "'%s': a .prt must be an uncompressed file, not a stream",
+				       o->input);
+		return import_prt_file(o, r, err);
 	}
 	rc = import_text_file(o, in, r, err);
 	imp_input_close(in);

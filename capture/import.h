@@ -5,7 +5,8 @@
 /*
  * Import a foreign page-allocator trace into a .prt file: kernel ftrace text
  * (`trace`, `trace_pipe`), `trace-cmd report` text, `perf script` text, or a
- * trace-cmd trace.dat. Streaming, in memory bounded by the number of CPUs and
+ * trace-cmd trace.dat; or a .prt of an older format version, rewritten in
+ * the current one (capture/import_prt.c). Streaming, in memory bounded by the number of CPUs and
  * pids, never by the input size.
  *
  * What the .prt header gets beyond the events (readable with `info`):
@@ -27,9 +28,10 @@ enum imp_format {
 	IMP_FORMAT_TRACE_CMD,
 	IMP_FORMAT_PERF_SCRIPT,
 	IMP_FORMAT_TRACE_DAT,
+	IMP_FORMAT_PRT,		/* an older .prt, written again in the current version */
 };
 
-/* "ftrace", "trace-cmd", "perf-script", "trace-dat"; -1 if unknown. */
+/* "ftrace", "trace-cmd", "perf-script", "trace-dat", "prt"; -1 if unknown. */
 int imp_format_from_name(const char *name);
 const char *imp_format_name(enum imp_format f);
 

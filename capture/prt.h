@@ -26,7 +26,10 @@
 
 #include "common/error.h"
 
-#define PRT_FORMAT_VERSION	1
+/* 2: the HEADER record's payload is compressed; readers read 1 and 2 */
+#define PRT_FORMAT_VERSION	2
+/* The first 8 bytes of every .prt file. */
+#define PRT_FILE_MAGIC		"\x89PRTRC\r\n"
 #define PRT_PFN_NONE		UINT64_MAX
 #define PRT_MAX_ORDERS		16
 /* Capture reads /proc/kpageflags zone by zone, each from its start rounded
@@ -300,6 +303,12 @@ const struct prt_checkpoint *prt_reader_checkpoints(const struct prt_reader *r, 
 const struct prt_reporting_sample *prt_reader_reporting(const struct prt_reader *r, uint32_t *n);
 /* comm of a pid, or NULL. */
 const char *prt_reader_comm(const struct prt_reader *r, uint32_t pid);
+/* Every pid -> comm pair of the file, sorted by pid (*n the count). */
+struct prt_comm {
+	uint32_t pid;
+	char comm[16];
+};
+const struct prt_comm *prt_reader_comms(const struct prt_reader *r, uint32_t *n);
 /* Stats per CPU (nr_cpus entries each), or NULL if the file has none. */
 const struct prt_cpu_stats *prt_reader_cpu_stats(const struct prt_reader *r, bool at_end);
 uint64_t prt_reader_file_bytes(const struct prt_reader *r);

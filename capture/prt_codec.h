@@ -8,7 +8,7 @@
 #include "capture/prt_buf.h"
 
 /* File header: 8 bytes magic, u32 format version, u32 zero. */
-#define PRT_MAGIC		"\x89PRTRC\r\n"
+#define PRT_MAGIC		PRT_FILE_MAGIC
 #define PRT_FILE_HEADER_SIZE	16
 
 /* Record: u32 id, u32 payload length, u32 crc32c(payload), u32 zero. */
@@ -30,6 +30,10 @@ enum prt_record_id {
 void prt_encode_header(struct prt_buf *b, const struct prt_header *h);
 /* 0 or -1 if the payload is malformed (*what says which part). */
 int prt_decode_header(const void *p, size_t n, struct prt_header *h, const char **what);
+/* The HEADER record's payload from version 2 on: the encoded header,
+ * compressed (prt_header_pack.c). Pack: 0, or -1 out of memory. */
+int prt_pack_header(struct prt_buf *out, const struct prt_header *h);
+int prt_unpack_header(const void *p, size_t n, struct prt_header *h, const char **what);
 
 void prt_encode_checkpoint(struct prt_buf *b, const struct prt_checkpoint *cp);
 int prt_decode_checkpoint(struct prt_cursor *c, struct prt_checkpoint *cp);

@@ -35,11 +35,6 @@ struct cpu_stream {
 	const struct prt_event *head;	/* in dec's batch */
 };
 
-struct comm_entry {
-	uint32_t pid;
-	char comm[16];
-};
-
 struct prt_reader {
 	int fd;
 	char *path;
@@ -58,7 +53,7 @@ struct prt_reader {
 	struct prt_reporting_sample *reporting;
 	uint32_t nr_reporting, cap_reporting;
 
-	struct comm_entry *comms;
+	struct prt_comm *comms;
 	uint32_t nr_comms;
 	struct prt_cpu_stats *stats[2];
 
@@ -260,7 +255,7 @@ static int add_reporting(struct prt_reader *r, uint32_t len)
 
 static int cmp_comm(const void *a, const void *b)
 {
-	const struct comm_entry *x = a, *y = b;
+	const struct prt_comm *x = a, *y = b;
 
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
@@ -387,7 +382,8 @@ static int open_header(struct prt_reader *r, struct pr_error *err)
 				r->path, PRT_FILE_HEADER_SIZE);
 		return -1;
 	}
-	if (prt_decode_header(r->buf, len, &r->header, &what) < 0)
+	if ((version >= 2 ? prt_unpack_header(r->buf, len, &r->header, &what) :
+			    prt_decode_header(r->buf, len, &r->header, &what)) < 0)
 		return pr_fail(err, PR_EFORMAT, "'%s': offset %d: header record: bad %s", r->path,
 			       PRT_FILE_HEADER_SIZE, what);
 	r->header.format_version = version;
@@ -607,12 +603,18 @@ const struct prt_reporting_sample *prt_reader_reporting(const struct prt_reader 
 
 const char *prt_reader_comm(const struct prt_reader *r, uint32_t pid)
 {
-	struct comm_entry key = { .pid = pid }, *found;
+	struct prt_comm key = { .pid = pid }, *found;
 
 	if (!r->nr_comms)
 		return NULL;
 	found = bsearch(&key, r->comms, r->nr_comms, sizeof(key), cmp_comm);
 	return found ? found->comm : NULL;
+}
+
+const struct prt_comm *prt_reader_comms(const struct prt_reader *r, uint32_t *n)
+{
+	*n = r->nr_comms;
+	return r->comms;
 }
 
 const struct prt_cpu_stats *prt_reader_cpu_stats(const struct prt_reader *r, bool at_end)

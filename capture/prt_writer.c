@@ -116,7 +116,10 @@ struct prt_writer *prt_writer_open(const char *path, const struct prt_header *h,
 	}
 	memcpy(file_header, PRT_MAGIC, 8);
 	file_header[8] = PRT_FORMAT_VERSION;
-	prt_encode_header(&w->payload, h);
+	if (prt_pack_header(&w->payload, h) < 0) {
+		pr_fail(err, PR_ENOMEM, "out of memory writing the header of '%s'", path);
+		goto fail;
+	}
 	if (write_all(w, file_header, sizeof(file_header), err) < 0 ||
 	    write_record(w, PRT_REC_HEADER, &w->payload, err) < 0)
 		goto fail;

@@ -417,7 +417,7 @@ static void test_info_cli(void **state)
 	run_result_free(&r);
 	r = run_pagereplay("info", "--json", project_path("traces/mixed.prt"), NULL);
 	assert_int_equal(r.status, 0);
-	for (const char *const *k = (const char *const[]){ "\"format_version\":1",
+	for (const char *const *k = (const char *const[]){ "\"format_version\":2",
 		"\"kernel_release\":\"6.", "\"events\":", "\"lost_events\":0", "\"file_bytes\":",
 		"\"event_counts\":{\"mm_page_alloc\":", "\"alloc_failures\":", "\"cpus\":2",
 		"\"zones\":[{\"node\":0,\"name\":\"DMA\",\"start_pfn\":1,", "\"duration_s\":",
