@@ -135,6 +135,21 @@ static void note_seen(struct rp_pageblock_hints *hints, struct pfn_at at,
 		add_pcp_at_start(hints, ev->pfn, ev->order);
 }
 
+/* Set bits [lo, hi): ranges run to tens of thousands of pages, ten
+ * thousand times a trace (a byte at a time, this was half of the replay
+ * of a page-cache capture). */
+static void fill_bits(uint8_t *b, uint64_t lo, uint64_t hi)
+{
+	for (; lo < hi && lo % 8; lo++)
+		b[lo / 8] |= (uint8_t)(1u << (lo % 8));
+	if (hi - lo >= 8) {
+		memset(b + lo / 8, 0xff, (hi - lo) / 8);
+		lo += (hi - lo) / 8 * 8;
+	}
+	for (; lo < hi; lo++)
+		b[lo / 8] |= (uint8_t)(1u << (lo % 8));
+}
+
 /* Compaction's free scanners name a range they took free blocks from. */
 static void note_scanned(struct rp_pageblock_hints *hints, const struct prt_header *h,
 			 const struct prt_event *ev)
@@ -146,17 +161,7 @@ static void note_scanned(struct rp_pageblock_hints *hints, const struct prt_head
 
 		if (!bits || a >= b)
 			continue;
-		/* bit by bit to a byte boundary, then whole bytes: ranges run to
-		 * tens of thousands of pages, ten thousand times a trace */
-		for (uint64_t i = a - lo; i < b - lo;) {
-			if (i % 8 == 0 && i + 8 <= b - lo) {
-				bits[i / 8] = 0xff;
-				i += 8;
-			} else {
-				bits[i / 8] |= (uint8_t)(1u << (i % 8));
-				i++;
-			}
-		}
+		fill_bits(bits, a - lo, b - lo);
 	}
 }
 
