@@ -394,25 +394,16 @@ int import_trace(const struct imp_options *o, struct imp_result *r, struct pr_er
 		return -1;
 	}
 	r->format = o->format != IMP_FORMAT_AUTO ? o->format : detect(peek, n);
-	if (r->format == IMP_FORMAT_TRACE_DAT) {
+	if (r->format == IMP_FORMAT_TRACE_DAT || r->format == IMP_FORMAT_PRT) {
 		bool plain = strcmp(imp_input_compression(in), "none") == 0;
+		bool dat = r->format == IMP_FORMAT_TRACE_DAT;
 
-		imp_input_close(in);
+		imp_input_close(in);	/* both are read with seeks */
 		if (strcmp(o->input, "-") == 0 || !plain)
 			return pr_fail(err, PR_EUSAGE,
-				       "'%s': a trace.dat must be an uncompressed file, not a stream",
-				       o->input);
-		return import_dat_file(o, r, err);
-	}
-	if (r->format == IMP_FORMAT_PRT) {
-		bool plain = strcmp(imp_input_compression(in), "none") == 0;
-
-		imp_input_close(in);
-		if (strcmp(o->input, "-") == 0 || !plain)
-			return pr_fail(err, PR_EUSAGE,
-				       "'%s': a .prt must be an uncompressed file, not a stream",
-				       o->input);
-		return import_prt_file(o, r, err);
+				       "'%s': a %s must be an uncompressed file, not a stream",
+				       o->input, dat ? "trace.dat" : ".prt");
+		return dat ? import_dat_file(o, r, err) : import_prt_file(o, r, err);
 	}
 	rc = import_text_file(o, in, r, err);
 	imp_input_close(in);

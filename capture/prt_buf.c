@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 void prt_buf_reset(struct prt_buf *b)
 {
@@ -165,4 +166,25 @@ char *prt_get_strdup(struct prt_cursor *c)
 		s[n] = '\0';
 	}
 	return s;
+}
+
+size_t prt_buf_zstd(struct prt_buf *b, const void *src, size_t n, int level)
+{
+	size_t bound = ZSTD_compressBound(n), clen;
+
+	if (b->oom)
+		return 0;
+	if (b->cap - b->len < bound) {
+		uint8_t *bigger = realloc(b->data, b->len + bound);
+
+		if (!bigger)
+			return 0;
+		b->data = bigger;
+		b->cap = b->len + bound;
+	}
+	clen = ZSTD_compress(b->data + b->len, bound, src, n, level);
+	if (ZSTD_isError(clen))
+		return 0;
+	b->len += clen;
+	return clen;
 }

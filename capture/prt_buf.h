@@ -29,6 +29,8 @@ void prt_buf_u64(struct prt_buf *b, uint64_t v);
 void prt_buf_varint(struct prt_buf *b, uint64_t v);	/* LEB128 */
 void prt_buf_svarint(struct prt_buf *b, int64_t v);	/* zigzag LEB128 */
 void prt_buf_str(struct prt_buf *b, const char *s);	/* varint length + bytes */
+/* Append a zstd frame of src; its length, 0 on failure (b unchanged). */
+size_t prt_buf_zstd(struct prt_buf *b, const void *src, size_t n, int level);
 
 struct prt_cursor {
 	const uint8_t *p, *end;

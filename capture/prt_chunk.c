@@ -76,7 +76,7 @@ static void reset_encoder(struct prt_chunk_encoder *e)
 int prt_chunk_encoder_flush(struct prt_chunk_encoder *e, uint64_t seq, struct prt_buf *out)
 {
 	struct prt_buf raw = { 0 };
-	size_t bound, clen;
+	size_t clen;
 	int ret = -1;
 
 	for (int i = 0; i < NR_COLS; i++)
@@ -93,23 +93,11 @@ int prt_chunk_encoder_flush(struct prt_chunk_encoder *e, uint64_t seq, struct pr
 	prt_buf_u64(out, e->first_ts);
 	prt_buf_u64(out, e->last_ts);
 	prt_buf_u32(out, (uint32_t)raw.len);
-	bound = ZSTD_compressBound(raw.len);
 	prt_buf_u32(out, 0);			/* compressed length, patched below */
-	if (raw.oom || out->oom)
-		goto done;
-	if (out->cap - out->len < bound) {
-		uint8_t *bigger = realloc(out->data, out->len + bound);
-		if (!bigger)
-			goto done;
-		out->data = bigger;
-		out->cap = out->len + bound;
-	}
-	clen = ZSTD_compress(out->data + out->len, bound, raw.data, raw.len, ZSTD_LEVEL);
-	if (ZSTD_isError(clen))
+	if (raw.oom || out->oom || !(clen = prt_buf_zstd(out, raw.data, raw.len, ZSTD_LEVEL)))
 		goto done;
 	for (int i = 0; i < 4; i++)
-		out->data[out->len - 4 + i] = (uint8_t)(clen >> (8 * i));
-	out->len += clen;
+		out->data[out->len - clen - 4 + i] = (uint8_t)(clen >> (8 * i));
 	ret = 0;
 done:
 	prt_buf_free(&raw);

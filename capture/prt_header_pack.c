@@ -18,29 +18,13 @@
 int prt_pack_header(struct prt_buf *out, const struct prt_header *h)
 {
 	struct prt_buf raw = { 0 };
-	size_t bound, clen;
 	int ret = -1;
 
 	prt_encode_header(&raw, h);
 	prt_buf_reset(out);
 	prt_buf_u32(out, (uint32_t)raw.len);
-	bound = ZSTD_compressBound(raw.len);
-	if (raw.oom || out->oom)
-		goto done;
-	if (out->cap - out->len < bound) {
-		uint8_t *bigger = realloc(out->data, out->len + bound);
-
-		if (!bigger)
-			goto done;
-		out->data = bigger;
-		out->cap = out->len + bound;
-	}
-	clen = ZSTD_compress(out->data + out->len, bound, raw.data, raw.len, HEADER_ZSTD_LEVEL);
-	if (ZSTD_isError(clen))
-		goto done;
-	out->len += clen;
-	ret = 0;
-done:
+	if (!raw.oom && prt_buf_zstd(out, raw.data, raw.len, HEADER_ZSTD_LEVEL) > 0)
+		ret = 0;
 	prt_buf_free(&raw);
 	return ret;
 }
