@@ -12,17 +12,8 @@
 
 #include "capture/import.h"
 #include "capture/import_prt.h"
+#include "capture/import_sink.h"
 #include "capture/prt.h"
-
-static void count(struct imp_result *r, const struct prt_event *ev)
-{
-	r->events++;
-	r->per_type[ev->type]++;
-	if (ev->type == PRT_EV_ALLOC && ev->pfn == PRT_PFN_NONE)
-		r->failures++;
-	if (ev->type == PRT_EV_LOST)
-		r->lost_events += ev->arg[0];
-}
 
 static int copy_events(struct prt_reader *in, struct prt_writer *out, struct imp_result *r,
 		       struct pr_error *err)
@@ -38,7 +29,7 @@ static int copy_events(struct prt_reader *in, struct prt_writer *out, struct imp
 		}
 		if (prt_writer_add(out, &ev, err) < 0)
 			return -1;
-		count(r, &ev);
+		imp_result_count(r, &ev);
 	}
 	return got;
 }

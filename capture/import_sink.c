@@ -85,14 +85,19 @@ nomem:
 	return NULL;
 }
 
+void imp_result_count(struct imp_result *r, const struct prt_event *ev)
+{
+	r->events++;
+	r->per_type[ev->type]++;
+	if (ev->type == PRT_EV_LOST)
+		r->lost_events += ev->arg[0];
+	if (ev->type == PRT_EV_ALLOC && ev->pfn == PRT_PFN_NONE)
+		r->failures++;
+}
+
 static int put(struct imp_sink *s, const struct prt_event *ev, struct pr_error *err)
 {
-	s->r->events++;
-	s->r->per_type[ev->type]++;
-	if (ev->type == PRT_EV_LOST)
-		s->r->lost_events += ev->arg[0];
-	if (ev->type == PRT_EV_ALLOC && ev->pfn == PRT_PFN_NONE)
-		s->r->failures++;
+	imp_result_count(s->r, ev);
 	return s->spool ? prt_writer_add(s->spool, ev, err) : 0;
 }
 

@@ -38,4 +38,7 @@ int imp_sink_finish(struct imp_sink *s, struct prt_header *h, struct pr_error *e
 /* Error path: remove everything written, free. */
 void imp_sink_abort(struct imp_sink *s);
 
+/* Count an event written into r's totals (events, per type, failures, lost). */
+void imp_result_count(struct imp_result *r, const struct prt_event *ev);
+
 #endif
