@@ -18,13 +18,17 @@ static bool inside(uint64_t pfn, unsigned order, uint64_t start, uint64_t end)
 	return pfn >= start && pfn + (1ULL << order) <= end;
 }
 
-static bool take_back(struct lockstep *ls, uint64_t pfn, unsigned order)
+/* The guess's pages are still allocated in the model: it can go back. */
+static bool held(struct lockstep *ls, uint64_t pfn, unsigned order)
 {
-	return pa_putback_isolated(ls->m, pfn, order) == 0;
+	for (uint64_t i = 0; i < 1ULL << order; i++)
+		if (pa_free_block_of(ls->m, pfn + i, NULL) != PA_PFN_NONE)
+			return false;
+	return true;
 }
 
-unsigned ls_fast_guesses_release(struct lockstep *ls, uint64_t start, uint64_t end,
-				 struct ls_moved_guess *moved, unsigned max)
+unsigned ls_fast_guesses_in(struct lockstep *ls, uint64_t start, uint64_t end,
+			    struct ls_moved_guess *g, unsigned max)
 {
 	unsigned n = 0;
 
@@ -35,24 +39,37 @@ unsigned ls_fast_guesses_release(struct lockstep *ls, uint64_t start, uint64_t e
 			struct rp_isolated *b = &run->ranges[i];
 
 			if (b->touched || !b->search_hi || !inside(b->pfn, b->order, start, end) ||
-			    !take_back(ls, b->pfn, b->order))
+			    !held(ls, b->pfn, b->order))
 				continue;
-			moved[n++] = (struct ls_moved_guess){ .run = (int)r, .index = i, .order = b->order,
-							      .pfn = b->pfn, .lo = b->search_lo,
-							      .hi = b->search_hi };
+			g[n++] = (struct ls_moved_guess){ .run = (int)r, .index = i, .order = b->order,
+							  .pfn = b->pfn, .lo = b->search_lo,
+							  .hi = b->search_hi };
 		}
 	}
 	for (unsigned i = 0; i < RP_GUESSED_TAKES && n < max; i++) {
 		struct rp_guessed_take *t = &ls->guessed.e[i];
 
 		if (!t->live || !t->search_hi || !inside(t->pfn, t->order, start, end) ||
-		    !take_back(ls, t->pfn, t->order))
+		    !held(ls, t->pfn, t->order))
 			continue;
-		rp_guessed_forget(&ls->guessed, t);
-		moved[n++] = (struct ls_moved_guess){ .run = -1, .order = t->order, .pfn = t->pfn,
-						      .lo = t->search_lo, .hi = t->search_hi };
+		g[n++] = (struct ls_moved_guess){ .run = -1, .index = i, .order = t->order,
+						  .pfn = t->pfn, .lo = t->search_lo, .hi = t->search_hi };
 	}
 	return n;
+}
+
+unsigned ls_fast_guesses_take_back(struct lockstep *ls, struct ls_moved_guess *g, unsigned n)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (pa_putback_isolated(ls->m, g[i].pfn, g[i].order) != 0)
+			continue;
+		if (g[i].run < 0)
+			rp_guessed_forget(&ls->guessed, &ls->guessed.e[g[i].index]);
+		g[kept++] = g[i];
+	}
+	return kept;
 }
 
 /* The search over [lo, hi) for a block of order, along its whole list. */
@@ -85,11 +102,4 @@ void ls_fast_guesses_replace(struct lockstep *ls, const struct ls_moved_guess *m
 	ls->res->fast_guesses_moved += n;
 	for (unsigned i = 0; i < n; i++)
 		place(ls, &moved[i], guess_again(ls, moved[i].order, moved[i].lo, moved[i].hi));
-}
-
-void ls_fast_guesses_restore(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		place(ls, &moved[i], pa_isolate_free(ls->m, moved[i].pfn) >= 0 ? moved[i].pfn
-									     : PA_PFN_NONE);
 }

@@ -31,9 +31,28 @@ struct stride_try {
 	uint64_t taken, scanned;
 };
 
-/* Walk [start, end) with one stride; isolate what it takes if `apply`. */
+/* Guessed blocks a trial walk counts as free (they are allocated in the
+ * model): those of g[] whose bit is set in mask. */
+struct trial_free {
+	const struct ls_moved_guess *g;
+	unsigned mask;
+};
+
+static bool trial_head(const struct trial_free *x, uint64_t pfn, unsigned *order)
+{
+	for (unsigned i = 0; x && x->mask >> i; i++)
+		if (x->mask >> i & 1 && x->g[i].pfn == pfn) {
+			*order = x->g[i].order;
+			return true;
+		}
+	return false;
+}
+
+/* Walk [start, end) with one stride; isolate what it takes if `apply`
+ * (then x is NULL). */
 static struct stride_try walk_stride(struct lockstep *ls, uint32_t pid, uint64_t start,
-				     uint64_t end, unsigned stride, bool apply)
+				     uint64_t end, unsigned stride, bool apply,
+				     const struct trial_free *x)
 {
 	struct stride_try t = { 0, 0 };
 
@@ -41,7 +60,7 @@ static struct stride_try walk_stride(struct lockstep *ls, uint32_t pid, uint64_t
 		unsigned order;
 
 		t.scanned++;
-		if (pa_free_block_of(ls->m, pfn, &order) != pfn)
+		if (pa_free_block_of(ls->m, pfn, &order) != pfn && !trial_head(x, pfn, &order))
 			continue;
 		if (apply) {
 			if (pa_isolate_free(ls->m, pfn) < 0)
@@ -61,14 +80,15 @@ static uint64_t dist(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
-static struct stride_try best_stride(struct lockstep *ls, uint32_t pid, uint64_t start,
-				     uint64_t end, uint64_t scanned, uint64_t taken, unsigned *best)
+static struct stride_try best_stride(struct lockstep *ls, uint64_t start, uint64_t end,
+				     uint64_t scanned, uint64_t taken, const struct trial_free *x,
+				     unsigned *best)
 {
-	struct stride_try bt = walk_stride(ls, pid, start, end, 1, false);
+	struct stride_try bt = walk_stride(ls, 0, start, end, 1, false, x);
 
 	*best = 1;
 	for (unsigned stride = 2; stride <= MAX_STRIDE; stride *= 2) {
-		struct stride_try t = walk_stride(ls, pid, start, end, stride, false);
+		struct stride_try t = walk_stride(ls, 0, start, end, stride, false, x);
 
 		if (dist(t.taken, taken) < dist(bt.taken, taken) ||
 		    (t.taken == bt.taken && dist(t.scanned, scanned) < dist(bt.scanned, scanned))) {
@@ -79,32 +99,68 @@ static struct stride_try best_stride(struct lockstep *ls, uint32_t pid, uint64_t
 	return bt;
 }
 
+/*
+ * Which of the guesses g[0..n) were wrong: the set that, taken back, lets a
+ * stride take just the kernel's count, nearest its scanned count; all of
+ * them first, then each alone. 0: none does. On page-cache-pcp a slow scan
+ * took 128 pages over two guesses of 64 and 128 (the one of 128 wrong: a
+ * stride of 32 with it back reproduces both counts, 132 and 128), where
+ * taking back both took 192 and so neither went back.
+ */
+static unsigned wrong_guesses(struct lockstep *ls, uint64_t start, uint64_t end,
+			      uint64_t scanned, uint64_t taken, const struct ls_moved_guess *g,
+			      unsigned n)
+{
+	unsigned all = (1u << n) - 1, found = 0, best;
+	uint64_t nearest = UINT64_MAX;
+
+	for (unsigned i = 0; i <= n && !(found && i == 1); i++) {
+		struct trial_free x = { g, i ? 1u << (i - 1) : all };
+		struct stride_try t = best_stride(ls, start, end, scanned, taken, &x, &best);
+
+		if (t.taken == taken && dist(t.scanned, scanned) < nearest) {
+			nearest = dist(t.scanned, scanned);
+			found = x.mask;
+		}
+	}
+	return found;
+}
+
+static unsigned keep_masked(struct ls_moved_guess *g, unsigned n, unsigned mask)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (mask >> i & 1)
+			g[k++] = g[i];
+	return k;
+}
+
 /* Where no stride takes as much as the kernel did, fast searches' guesses
- * may hold the pages (replay/fast_guesses.c): if with them back a stride
- * takes just the kernel's count, they were wrong. An event that took
- * nothing takes nothing: its scan stopped at a free block that
- * __isolate_free_page refused (the zone under its min watermark plus the
- * block), or on contention; the stride nearest 0 taking some block left a
- * fresh capture's model 500-650 pages short for seconds (docs/fidelity.md). */
+ * may hold the pages (replay/fast_guesses.c): those whose return lets a
+ * stride take just the kernel's count were wrong, go back and are guessed
+ * again. An event that took nothing takes nothing: its scan stopped at a
+ * free block that __isolate_free_page refused (the zone under its min
+ * watermark plus the block), or on contention; the stride nearest 0 taking
+ * some block left a fresh capture's model 500-650 pages short for seconds
+ * (docs/fidelity.md). */
 static uint64_t isolate_range(struct lockstep *ls, uint32_t pid, uint64_t start, uint64_t end,
 			      uint64_t scanned, uint64_t taken)
 {
-	struct ls_moved_guess moved[LS_MOVED_GUESSES];
-	unsigned best, n;
+	struct ls_moved_guess g[LS_MOVED_GUESSES];
+	unsigned best, n, mask;
 	uint64_t got;
 
 	if (!taken)
 		return 0;
-	if (best_stride(ls, pid, start, end, scanned, taken, &best).taken >= taken ||
-	    !(n = ls_fast_guesses_release(ls, start, end, moved, LS_MOVED_GUESSES)))
-		return walk_stride(ls, pid, start, end, best, true).taken;
-	if (best_stride(ls, pid, start, end, scanned, taken, &best).taken != taken) {
-		ls_fast_guesses_restore(ls, moved, n);
-		best_stride(ls, pid, start, end, scanned, taken, &best);
-		return walk_stride(ls, pid, start, end, best, true).taken;
-	}
-	got = walk_stride(ls, pid, start, end, best, true).taken;
-	ls_fast_guesses_replace(ls, moved, n);
+	if (best_stride(ls, start, end, scanned, taken, NULL, &best).taken >= taken ||
+	    !(n = ls_fast_guesses_in(ls, start, end, g, LS_MOVED_GUESSES)) ||
+	    !(mask = wrong_guesses(ls, start, end, scanned, taken, g, n)))
+		return walk_stride(ls, pid, start, end, best, true, NULL).taken;
+	n = ls_fast_guesses_take_back(ls, g, keep_masked(g, n, mask));
+	best_stride(ls, start, end, scanned, taken, NULL, &best);
+	got = walk_stride(ls, pid, start, end, best, true, NULL).taken;
+	ls_fast_guesses_replace(ls, g, n);
 	return got;
 }
 

@@ -93,21 +93,23 @@ unsigned ls_take_untraced(struct lockstep *ls, const struct pa_request *req,
 			  struct pa_prediction *p, const struct prt_event *ev, int mt);
 /* The free block holding [pfn, 2^order) was taken apart or just made. */
 void ls_settle_block_of(struct lockstep *ls, uint64_t pfn, unsigned order);
-/* A fast search's guessed block given back for a slow scan over its pages
- * (replay/fast_guesses.c), to be guessed again after. */
+/* A fast search's guessed block, to be given back for a slow scan over its
+ * pages (replay/fast_guesses.c) and guessed again after. */
 struct ls_moved_guess {
 	int run;		/* index of its active run, or -1: an ended run's */
-	uint32_t index;		/* in that run's ranges */
+	uint32_t index;		/* in that run's ranges, or in the guessed takes */
 	unsigned order;
 	uint64_t pfn;		/* where it was */
 	uint64_t lo, hi;	/* the search's range */
 };
 #define LS_MOVED_GUESSES 8
-unsigned ls_fast_guesses_release(struct lockstep *ls, uint64_t start, uint64_t end,
-				 struct ls_moved_guess *moved, unsigned max);
+/* The guesses inside [start, end) the model still holds, at most max. */
+unsigned ls_fast_guesses_in(struct lockstep *ls, uint64_t start, uint64_t end,
+			    struct ls_moved_guess *g, unsigned max);
+/* Put g[0..n) back on the free lists; those that went, first: their count. */
+unsigned ls_fast_guesses_take_back(struct lockstep *ls, struct ls_moved_guess *g, unsigned n);
+/* Guess each again over its search's range. */
 void ls_fast_guesses_replace(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n);
-/* ... or put back where they were. */
-void ls_fast_guesses_restore(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n);
 
 /* A fast search over [min_pfn, free_pfn) for a block of order, walking
  * at most limit entries of each list, as fit_order looks (free_scanner.c);

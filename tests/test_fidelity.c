@@ -38,8 +38,10 @@ static const struct floors reached[] = {
 	{ "traces/page-cache-low-counters.prt", 0.9956, 0.9985, 0.9970, 0.9989, 0.9990, 0.9999, 0.9586, 0.9995, 1.0 },
 	/* session 8: the same workload, its checkpoints with each cpu's
 	 * pagesets (the model takes pcp->high from them) and free page
-	 * reporting's counters polled, still (no batch: no guessed holds) */
-	{ "traces/page-cache-pcp.prt", 0.9970, 0.9994, 0.9976, 0.99998, 0.99999, 0.9979, 0.9850, 0.9988, 1.0 },
+	 * reporting's counters polled, still (no batch: no guessed holds);
+	 * outcome 100% since session 12 (a slow scan showed one of two fast
+	 * guesses wrong, replay/free_scanner.c) */
+	{ "traces/page-cache-pcp.prt", 0.9970, 0.9994, 0.9976, 0.99999, 1.0, 0.9995, 0.9865, 0.9988, 1.0 },
 	/* session 8: the page-cache workload from a fragmented start (Normal
 	 * 207 k free pages in 41 k blocks, 19 k of them order-0) */
 	{ "traces/page-cache-fragmented.prt", 0.9834, 0.9988, 0.9845, 1.0, 1.0, 0.9983, 0.4197, 0.9960, -1 },
@@ -55,7 +57,7 @@ static const struct floors reached[] = {
 	{ "traces/page-cache-carved.prt", 0.9838, 0.9997, 0.9841, 1.0, 1.0, 0.9964, 0.7587, 0.9978, -1 },
 	/* session 10: the page-cache workload at page_reporting.order 5, the
 	 * capture reading which free blocks were reported */
-	{ "traces/page-cache-reported.prt", 0.9835, 0.9997, 0.9837, 1.0, 1.0, 0.9988, 0.9624, 0.9967, 1.0 },
+	{ "traces/page-cache-reported.prt", 0.9835, 0.9997, 0.9837, 1.0, 1.0, 0.9990, 0.9626, 0.9967, 1.0 },
 	/* session 10, the same again: slow scans that took nothing */
 	{ "traces/page-cache-scanner.prt", 0.9862, 0.9995, 0.9867, 1.0, 1.0, 0.9973, 0.9663, 0.9988, 1.0 },
 	/* session 10: mixed again, with 4 unmovable fallbacks (0% agreement

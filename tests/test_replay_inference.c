@@ -1479,6 +1479,45 @@ static void test_slow_scan_shows_a_fast_guess_wrong(void **state)
 }
 
 /*
+ * Two guesses in a slow scan's range, one of them wrong. Task 7's fast
+ * searches took an order-6 block and an order-7 one: the model matched G6
+ * and M, the kernel had taken G6 and K. Task 9's slow scanner then looked
+ * at 132 pfns of [G6 - 64, M + 128) and took 128 pages: M (a stride of 32
+ * probes 4 pfns below it). With both guesses back every stride takes 192,
+ * so until each was tried alone neither went back, and an order-7 request
+ * after found K free in the model and none in the kernel (kernel_failed).
+ */
+static void test_slow_scan_shows_one_of_two_guesses_wrong(void **state)
+{
+	const uint64_t k = ZONE_START + 0x400, g6 = ZONE_START + 0xa40, m = ZONE_START + 0xa80;
+	const struct prt_free_block fb[] = { { k, 7, 1, false }, { g6, 6, 1, false },
+					     { m, 7, 1, false } };
+	const uint64_t fast7[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 128, 1 };
+	const uint64_t fast6[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 64, 1 };
+	const uint64_t slow[5] = { ZONE_START + 0xa00, ZONE_START + 0xb00, 132, 128, 0 };
+	const uint64_t begin[5] = { ZONE_START };
+	const char *path = scratch_path("slowtwo.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 3);
+	add_thp_fast_search(w, fast7);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast6);
+	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 9, PRT_PFN_NONE, 0, begin);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 9, PRT_PFN_NONE, 0, slow);
+	add(w, PRT_EV_ALLOC, PRT_PFN_NONE, 7, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.isolated_pages, 128 + 64 + 128);
+	assert_int_equal(r.isolate_mismatch, 0);
+	assert_int_equal(r.fast_guesses_moved, 1);
+	assert_int_equal(r.classes[RP_kernel_failed], 0);
+	assert_int_equal(r.classes[RP_both_failed], 1);
+}
+
+/*
  * The other guess: a refill of order 9 that split the order-10 block L
  * showed the model's settled order-9 block M not free in the kernel, and
  * the model let M go. M was only away for a while (a compaction run's
@@ -2091,6 +2130,7 @@ int main(void)
 		cmocka_unit_test(test_compaction_success_undoes_a_guess),
 		cmocka_unit_test(test_compaction_success_undoes_a_dropped_block),
 		cmocka_unit_test(test_slow_scan_shows_a_fast_guess_wrong),
+		cmocka_unit_test(test_slow_scan_shows_one_of_two_guesses_wrong),
 		cmocka_unit_test(test_trace_ends_inside_a_compaction_run),
 		cmocka_unit_test(test_list_rotated_at_the_kernels_block),
 		cmocka_unit_test(test_list_rotated_past_an_initial_head),
