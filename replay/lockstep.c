@@ -415,7 +415,10 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		}
 		rp_checkpoint_windows_before(&ls->windows, ls->m, ev.ts_ns);
 		on_event(ls, &ev);
-		rp_buddy_changes_event_done(&ls->buddy_changes, ev.cpu, ev.ts_ns);
+		/* a refill is part of the allocation traced after it, whose
+		 * watermark check came before the refill */
+		if (!(ev.type == PRT_EV_ZONE_LOCKED && ev.arg[0]))
+			rp_buddy_changes_event_done(&ls->buddy_changes, ev.cpu, ev.ts_ns);
 		if (ls->observer_failed)
 			return -1;
 		cp = ev.type == PRT_EV_CHECKPOINT ? prt_reader_checkpoint(r) : NULL;

@@ -21,22 +21,29 @@ static void predict_adjusted(const struct lockstep *ls, struct pa_request *req,
  * The model's outcome differs from the kernel's, and other cpus changed the
  * buddy lists since this cpu's previous event: the kernel's watermark check
  * may have come before those changes (replay/buddy_changes.h). If checking
- * without them gives the kernel's outcome, that is the prediction.
+ * without them gives the kernel's outcome, that is the prediction. So too
+ * where both succeeded in different zones, the model's zone holding other
+ * cpus' frees the kernel's check did not see: on page-cache-pcp an order-0
+ * request the kernel refilled from DMA32 while another cpu drained three
+ * order-9 blocks into Normal, whose count was 75 pages under its min mark
+ * without them.
  */
 static void check_before_other_cpus(struct lockstep *ls, const struct prt_event *ev,
 				    struct pa_request *req, struct pa_prediction *p)
 {
 	bool kernel_ok = ev->pfn != PRT_PFN_NONE;
-	int zone = kernel_ok ? pa_model_zone_of(ls->m, ev->pfn) : p->zone;
+	int kernel_zone = kernel_ok ? pa_model_zone_of(ls->m, ev->pfn) : p->zone;
+	bool other_zone = kernel_ok && p->success && kernel_zone != p->zone;
+	int zone = other_zone ? p->zone : kernel_zone;
 	struct pa_wmark_adjust adj;
 	struct pa_prediction again;
 
-	if (kernel_ok == p->success || zone < 0 ||
+	if ((kernel_ok == p->success && !other_zone) || zone < 0 || kernel_zone < 0 ||
 	    !rp_buddy_unseen(&ls->buddy_changes, ev->cpu, ev->ts_ns,
 			     kernel_ok ? RP_CHECK_WINDOW_NS : RP_FAILED_CHECK_WINDOW_NS, zone, &adj))
 		return;
 	predict_adjusted(ls, req, &adj, &again);
-	if (again.success != kernel_ok)
+	if (again.success != kernel_ok || (other_zone && again.zone != kernel_zone))
 		return;
 	*p = again;
 	ls->res->checks_before_other_cpus++;

@@ -1963,6 +1963,52 @@ static void test_check_before_other_cpus_drain(void **state)
 }
 
 /*
+ * Both served, in different zones: cpu 0's refill from DMA32 (mark 0) runs
+ * while cpu 1 drains an order-9 block into Normal (mark 100, nothing free
+ * before it), and cpu 0's page is traced after. Checked after the drain the
+ * model's Normal passes and it refills there (other_zone); the kernel's
+ * check came before its refill's first page, which did not see the drain:
+ * Normal fails, and the page comes from cpu 0's DMA32 list. Either half of
+ * the rule alone leaves other_zone: the recheck where the zones differ, and
+ * the window that starts before the allocation's own refill.
+ */
+static void test_check_before_other_cpus_other_zone(void **state)
+{
+	static const uint64_t start[2] = { 0x10000, 0x100000 };
+	const char *path = scratch_path("wmzone.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	sample_header(&h);
+	for (uint32_t z = 0; z < 2; z++) {
+		struct prt_zone *zone = &h.zones[z];
+
+		zone->start_pfn = start[z];
+		zone->spanned = zone->present = zone->managed = 4096;
+		zone->wmark_min = zone->wmark_low = zone->wmark_high = z ? 100 : 0;
+		zone->lowmem_reserve[2] = 0;
+		memset(h.pageblock_mt[z], 1, 8);	/* movable */
+	}
+	h.nr_free_blocks = 0;
+	sample_replay_gfp_flags(&h);
+	h.initial.nr_zones = 0;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	add_on(w, 0, PRT_EV_FREE, 0x10400, 8, 0);	/* DMA32's one block, settled */
+	add_on(w, 0, PRT_EV_ZONE_LOCKED, 0x10400, 0, 1);
+	add_on(w, 1, PRT_EV_FREE, 0x100200, 9, 0);
+	add_on(w, 1, PRT_EV_PCPU_DRAIN, 0x100200, 9, 0);
+	add_on(w, 0, PRT_EV_ZONE_LOCKED, 0x10401, 0, 1);
+	add_on(w, 0, PRT_EV_ALLOC, 0x10400, 0, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.classes[RP_other_zone], 0);
+	assert_int_equal(r.checks_before_other_cpus, 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
  * A refill takes 0x100000 out of the order-10 block: the remainders
  * 0x100001 (order 0), 0x100002 (1), ... 0x100200 (9) go to the lists.
  * The next refill takes 0x100200 from the order-9 remainder, so the
@@ -2145,6 +2191,7 @@ int main(void)
 		cmocka_unit_test(test_watermark_before_refill_other_cpu_between),
 		cmocka_unit_test(test_check_before_other_cpus_refill),
 		cmocka_unit_test(test_check_before_other_cpus_drain),
+		cmocka_unit_test(test_check_before_other_cpus_other_zone),
 		cmocka_unit_test(test_settled_blocks_proved_not_free),
 		cmocka_unit_test(test_refill_inside_a_model_block_proves_nothing),
 		cmocka_unit_test(test_zone_node_and_failure_classes),
