@@ -9,8 +9,10 @@
  * of at least that order?) before it takes its page, and its event is
  * traced after; another cpu's refill or drain stamped in between may have
  * come either side of the check. Replay applies events in trace order, so
- * when the model's outcome differs from the kernel's, the check is tried
- * again without the other cpus' changes since this cpu's previous event:
+ * when the model's outcome or zone differs from the kernel's, the check is
+ * tried again without the other cpus' changes since this cpu's previous
+ * event (a refill's events do not count: they belong to the allocation
+ * traced after them, whose check came before them):
  * within RP_CHECK_WINDOW_NS of a success, a refill took a block the check
  * still saw (traces/page-cache-timed.prt: an order-9 page-cache allocation
  * 2.5 us after another cpu's refill took the zone's last order-10 block);
