@@ -913,6 +913,27 @@ static void test_pcp_allocation_overrules_a_marginal_check(void **state)
 	assert_int_equal(r.classes[RP_exact_pfn] + r.classes[RP_unknown_order], 1);
 }
 
+/* DMA32 at 0x10000 and Normal at 0x100000, 4096 movable pages each, with
+ * these marks (min = low = high) and no free block. */
+static void two_zone_header(struct prt_header *h, const uint64_t mark[2])
+{
+	static const uint64_t start[2] = { 0x10000, 0x100000 };
+
+	sample_header(h);
+	for (uint32_t z = 0; z < 2; z++) {
+		struct prt_zone *zone = &h->zones[z];
+
+		zone->start_pfn = start[z];
+		zone->spanned = zone->present = zone->managed = 4096;
+		zone->wmark_min = zone->wmark_low = zone->wmark_high = mark[z];
+		zone->lowmem_reserve[2] = 0;
+		memset(h->pageblock_mt[z], 1, 8);	/* movable */
+	}
+	h->nr_free_blocks = 0;
+	sample_replay_gfp_flags(h);
+	h->initial.nr_zones = 0;
+}
+
 /*
  * The mirror of the above: the model's Normal zone passes an order-8
  * check by one page (256 free, 255 discounted, mark 0) and serves the
@@ -922,7 +943,7 @@ static void test_pcp_allocation_overrules_a_marginal_check(void **state)
  */
 static void test_other_zone_overrules_a_marginal_pass(void **state)
 {
-	static const uint64_t start[2] = { 0x10000, 0x100000 };
+	static const uint64_t mark[2] = { 0, 0 };
 	const char *path = scratch_path("passslack.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -931,20 +952,10 @@ static void test_other_zone_overrules_a_marginal_pass(void **state)
 				   .migratetype = 1, .gfp = MOVABLE_GFP };
 
 	(void)state;
-	sample_header(&h);
-	for (uint32_t z = 0; z < 2; z++) {
-		struct prt_zone *zone = &h.zones[z];
-
-		zone->start_pfn = start[z];
-		zone->spanned = zone->present = zone->managed = 4096;
-		zone->wmark_min = zone->wmark_low = zone->wmark_high = 0;
-		zone->lowmem_reserve[2] = 0;
-		memset(h.pageblock_mt[z], 1, 8);	/* movable */
-		h.free_blocks[z] = (struct prt_free_block){ start[z], 8, 1, false };
-	}
+	two_zone_header(&h, mark);
+	h.free_blocks[0] = (struct prt_free_block){ 0x10000, 8, 1, false };
+	h.free_blocks[1] = (struct prt_free_block){ 0x100000, 8, 1, false };
 	h.nr_free_blocks = 2;
-	sample_replay_gfp_flags(&h);
-	h.initial.nr_zones = 0;
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
 	add_event(w, alloc);
@@ -1443,6 +1454,16 @@ static void test_compaction_success_undoes_a_guess(void **state)
 	assert_int_equal(r.outcome_agree, 0);
 }
 
+/* Task 7's run ends; task 9's begins and its slow scanner reports `slow`. */
+static void add_slow_scan_after_run(struct prt_writer *w, const uint64_t slow[5])
+{
+	const uint64_t begin[5] = { ZONE_START };
+
+	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 9, PRT_PFN_NONE, 0, begin);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 9, PRT_PFN_NONE, 0, slow);
+}
+
 /*
  * A fast search's guess a later slow scan shows wrong. Task 7's search took
  * one order-8 block: the model matched M, the kernel had taken K, and the
@@ -1458,7 +1479,6 @@ static void test_slow_scan_shows_a_fast_guess_wrong(void **state)
 	const struct prt_free_block fb[] = { { k, 8, 1, false }, { m, 8, 1, false } };
 	const uint64_t fast[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 256, 1 };
 	const uint64_t slow[5] = { m, m + 0x100, 256, 256, 0 };
-	const uint64_t begin[5] = { ZONE_START };
 	const char *path = scratch_path("slowfast.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1467,9 +1487,7 @@ static void test_slow_scan_shows_a_fast_guess_wrong(void **state)
 	(void)state;
 	w = begin_trace(path, &h, fb, 2);
 	add_thp_fast_search(w, fast);
-	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
-	add_task(w, PRT_EV_COMPACT_BEGIN, 9, PRT_PFN_NONE, 0, begin);
-	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 9, PRT_PFN_NONE, 0, slow);
+	add_slow_scan_after_run(w, slow);
 	add(w, PRT_EV_ALLOC, PRT_PFN_NONE, 8, 0);
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.isolated_pages, 512);
@@ -1495,7 +1513,6 @@ static void test_slow_scan_shows_one_of_two_guesses_wrong(void **state)
 	const uint64_t fast7[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 128, 1 };
 	const uint64_t fast6[5] = { ZONE_START + 0x200, ZONE_START + 0xe00, 1, 64, 1 };
 	const uint64_t slow[5] = { ZONE_START + 0xa00, ZONE_START + 0xb00, 132, 128, 0 };
-	const uint64_t begin[5] = { ZONE_START };
 	const char *path = scratch_path("slowtwo.prt");
 	struct prt_header h;
 	struct prt_writer *w;
@@ -1505,9 +1522,7 @@ static void test_slow_scan_shows_one_of_two_guesses_wrong(void **state)
 	w = begin_trace(path, &h, fb, 3);
 	add_thp_fast_search(w, fast7);
 	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, fast6);
-	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
-	add_task(w, PRT_EV_COMPACT_BEGIN, 9, PRT_PFN_NONE, 0, begin);
-	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 9, PRT_PFN_NONE, 0, slow);
+	add_slow_scan_after_run(w, slow);
 	add(w, PRT_EV_ALLOC, PRT_PFN_NONE, 7, 0);
 	end_trace(w, &h, path, &r);
 	assert_int_equal(r.isolated_pages, 128 + 64 + 128);
@@ -1974,26 +1989,14 @@ static void test_check_before_other_cpus_drain(void **state)
  */
 static void test_check_before_other_cpus_other_zone(void **state)
 {
-	static const uint64_t start[2] = { 0x10000, 0x100000 };
+	static const uint64_t mark[2] = { 0, 100 };
 	const char *path = scratch_path("wmzone.prt");
 	struct prt_header h;
 	struct prt_writer *w;
 	struct rp_result r;
 
 	(void)state;
-	sample_header(&h);
-	for (uint32_t z = 0; z < 2; z++) {
-		struct prt_zone *zone = &h.zones[z];
-
-		zone->start_pfn = start[z];
-		zone->spanned = zone->present = zone->managed = 4096;
-		zone->wmark_min = zone->wmark_low = zone->wmark_high = z ? 100 : 0;
-		zone->lowmem_reserve[2] = 0;
-		memset(h.pageblock_mt[z], 1, 8);	/* movable */
-	}
-	h.nr_free_blocks = 0;
-	sample_replay_gfp_flags(&h);
-	h.initial.nr_zones = 0;
+	two_zone_header(&h, mark);
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
 	add_on(w, 0, PRT_EV_FREE, 0x10400, 8, 0);	/* DMA32's one block, settled */
