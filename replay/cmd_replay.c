@@ -193,8 +193,8 @@ static void print_text(const char *path, const struct rp_result *r)
 		printf("  compaction isolated %llu free pages; %llu isolation events did not match "
 		       "the model's free blocks; %llu frees only handed a page back to compaction; "
 		       "its releases showed %llu blocks the kernel had isolated (%llu taken back); "
-		       "successful runs showed %llu blocks taken on a guess were free, the slow "
-		       "scanner %llu fast searches' blocks\n",
+		       "successful runs showed %llu blocks taken on a guess were free, later "
+		       "scans %llu fast searches' blocks\n",
 		       (unsigned long long)r->isolated_pages, (unsigned long long)r->isolate_mismatch,
 		       (unsigned long long)r->compaction_frees_dropped,
 		       (unsigned long long)r->isolations_found, (unsigned long long)r->isolations_undone,

@@ -103,3 +103,40 @@ void ls_fast_guesses_replace(struct lockstep *ls, const struct ls_moved_guess *m
 	for (unsigned i = 0; i < n; i++)
 		place(ls, &moved[i], guess_again(ls, moved[i].order, moved[i].lo, moved[i].hi));
 }
+
+/*
+ * A fast search took a block of an order the model's lists lack at or above
+ * its min_pfn: the kernel's block can be one the model holds as another
+ * search's guess, free in the kernel until now (its walk has no upper
+ * bound, so the model's match of an earlier search can be a block above
+ * that search's free_pfn the kernel took later). The highest such guess
+ * not of this task's own run becomes this search's block, still isolated,
+ * and the search it stood for is guessed again over its range, else
+ * anywhere in the zone: the kernel took a block of that order for it, and
+ * the model's lists then hold one more than the kernel's.
+ */
+uint64_t ls_fast_guess_retaken(struct lockstep *ls, uint32_t pid, uint64_t min_pfn, unsigned order)
+{
+	struct ls_moved_guess g[LS_MOVED_GUESSES], *pick = NULL;
+	int zone = pa_model_zone_of(ls->m, min_pfn);
+	const struct pa_zone_desc *z = zone >= 0 ? pa_model_zone_desc(ls->m, zone) : NULL;
+	unsigned n = z ? ls_fast_guesses_in(ls, min_pfn, z->start_pfn + z->spanned, g,
+					     LS_MOVED_GUESSES) : 0;
+	uint64_t again;
+
+	for (unsigned i = 0; i < n; i++)
+		if (g[i].order == order &&
+		    !(g[i].run >= 0 && ls->compaction.runs[g[i].run].pid == pid) &&
+		    (!pick || g[i].pfn > pick->pfn))
+			pick = &g[i];
+	if (!pick)
+		return PA_PFN_NONE;
+	if (pick->run < 0)
+		rp_guessed_forget(&ls->guessed, &ls->guessed.e[pick->index]);
+	ls->res->fast_guesses_moved++;
+	again = guess_again(ls, order, pick->lo, pick->hi);
+	if (again == PA_PFN_NONE)
+		again = guess_again(ls, order, z->start_pfn, pick->hi);
+	place(ls, pick, again);
+	return pick->pfn;
+}

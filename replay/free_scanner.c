@@ -271,6 +271,28 @@ static bool settled(void *ctx, uint64_t pfn)
 	return !rp_unsettled_has(&ls->unsettled, pfn);
 }
 
+static unsigned log2_floor(uint64_t n)
+{
+	unsigned o = 0;
+
+	while (n >> (o + 1))
+		o++;
+	return o;
+}
+
+static uint64_t retaken_guess(struct lockstep *ls, uint32_t pid, uint64_t min_pfn, uint64_t free_pfn,
+			      uint64_t taken)
+{
+	unsigned order = log2_floor(taken);
+	uint64_t pfn = 1ULL << order == taken ? ls_fast_guess_retaken(ls, pid, min_pfn, order)
+					      : PA_PFN_NONE;
+
+	if (pfn == PA_PFN_NONE)
+		return 0;
+	rp_compaction_isolated(&ls->compaction, pid, pfn, order, min_pfn, free_pfn);
+	return taken;
+}
+
 static uint64_t isolate_fast(struct lockstep *ls, uint32_t pid, uint64_t min_pfn, uint64_t free_pfn,
 			     uint64_t scanned, uint64_t taken)
 {
@@ -298,7 +320,7 @@ static uint64_t isolate_fast(struct lockstep *ls, uint32_t pid, uint64_t min_pfn
 		run->fast_search_fail++;	/* what a search that finds nothing does */
 		return 0;
 	} else if (!fit_order(ls, zone, min_pfn, free_pfn, taken, &s)) {
-		return 0;
+		return retaken_guess(ls, pid, min_pfn, free_pfn, taken);
 	}
 	pa_fast_search_apply(ls->m, zone, &s);
 	if (s.pfn == PA_PFN_NONE)
@@ -306,15 +328,6 @@ static uint64_t isolate_fast(struct lockstep *ls, uint32_t pid, uint64_t min_pfn
 	rp_unsettled_touch(&ls->unsettled, s.pfn, s.order);
 	rp_compaction_isolated(&ls->compaction, pid, s.pfn, s.order, min_pfn, free_pfn);
 	return 1ULL << s.order;
-}
-
-static unsigned log2_floor(uint64_t n)
-{
-	unsigned o = 0;
-
-	while (n >> (o + 1))
-		o++;
-	return o;
 }
 
 void ls_isolate_free(struct lockstep *ls, const struct prt_event *ev)

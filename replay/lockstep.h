@@ -110,6 +110,10 @@ unsigned ls_fast_guesses_in(struct lockstep *ls, uint64_t start, uint64_t end,
 unsigned ls_fast_guesses_take_back(struct lockstep *ls, struct ls_moved_guess *g, unsigned n);
 /* Guess each again over its search's range. */
 void ls_fast_guesses_replace(struct lockstep *ls, const struct ls_moved_guess *moved, unsigned n);
+/* A fast search of pid took a block of order the model's lists lack at or
+ * above min_pfn: another search's guess that it takes instead (still
+ * isolated, now this search's), or PA_PFN_NONE. */
+uint64_t ls_fast_guess_retaken(struct lockstep *ls, uint32_t pid, uint64_t min_pfn, unsigned order);
 
 /* A fast search over [min_pfn, free_pfn) for a block of order, walking
  * at most limit entries of each list, as fit_order looks (free_scanner.c);

@@ -184,7 +184,8 @@ struct rp_result {
 	uint64_t isolations_undone;	/* blocks the model had isolated instead, put back */
 	uint64_t fails_within_slack;	/* kernel failures a marginal check explained */
 	uint64_t guesses_undone_at_success;	/* guessed takes a successful run's end undid */
-	uint64_t fast_guesses_moved;	/* fast-search blocks a slow scan showed free */
+	uint64_t fast_guesses_moved;	/* fast-search blocks a later scan (slow, or
+					 * another fast search) showed free */
 	uint64_t frees, free_desync, extfrag;
 	uint64_t frees_past_locked_pcp;	/* another cpu was draining: straight to buddy */
 	uint64_t extfrag_agree;		/* model fell back the same way (mt, order, claim) */

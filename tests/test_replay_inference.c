@@ -829,6 +829,54 @@ static void test_page_reporting_batches_seen(void **state)
 }
 
 /*
+ * A batch's walk shows at the first poll after it began: the capture polls
+ * every 0.5 ms (page_reporting.poll_us), and a walk seen at 2 ms held its
+ * two order-10 blocks, the heads of the list of 17 (freed last), from as
+ * early as 1.5 ms. The kernel allocates the third at 1.8 ms: held from
+ * 1.5 ms the model predicts it; held from the sample, it predicts the head.
+ * On a fresh capture a checkpoint read 0.14 ms before such a sample was
+ * 25% off.
+ */
+static void test_page_reporting_walk_began_a_poll_before(void **state)
+{
+	const struct prt_reporting_sample samples[] = {
+		{ 100, 500, 9000, 3 }, { 2000000, 502, 9000, 3 }, { 3000000, 502, 9000 + 8192, 3 },
+	};
+	const char *path = scratch_path("reporting-poll.prt");
+	struct prt_event alloc = { .type = PRT_EV_ALLOC, .ts_ns = 1800000,
+				   .pfn = ZONE_START + 14 * 0x400, .order = 10, .gfp = MOVABLE_GFP,
+				   .migratetype = 1 };
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	reporting_header(&h, NULL, 0);
+	add_setting(&h, "page_reporting.poll_us", "500");
+	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x8000;
+	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x8000 / 512);
+	assert_non_null(h.pageblock_mt[0]);
+	memset(h.pageblock_mt[0], 1, 0x8000 / 512);	/* movable */
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	/* 17 blocks: the worker reports a zone only above low + 32 << 9 pages */
+	for (unsigned i = 0; i < 17; i++) {
+		struct prt_event ev = { .type = PRT_EV_FREE, .ts_ns = 1000 + i,
+					.pfn = ZONE_START + i * 0x400, .order = 10, .migratetype = -1 };
+
+		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	}
+	assert_int_equal(prt_writer_add(w, &alloc, NULL), 0);
+	assert_int_equal(prt_writer_add_reporting(w, samples, 3, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.report_seen, 1);
+	assert_int_equal(r.report_seen_short, 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
+/*
  * A batch is one scatterlist of at most 32 blocks: 34 order-9 blocks and 4
  * order-10 ones are free (none reported yet) and a batch of 68 MiB (17,408
  * pages) runs from 1 to 3 ms. 32 order-9 blocks would fill the list with
@@ -1533,6 +1581,49 @@ static void test_slow_scan_shows_one_of_two_guesses_wrong(void **state)
 }
 
 /*
+ * A fast search that finds its block in another search's guess. Task 7's
+ * search over [0x600, 0xe00) took one order-8 block: the model matched M
+ * (the only one at or above min_pfn), the kernel had taken another (K
+ * stands for it, below the range: where the kernel's block was the model's
+ * lists have another shape). Task 9's search over [0x800, 0xe00) then took
+ * an order-8 block where the model's lists have none: M, which the kernel
+ * still had free. M becomes task 9's block, and task 7's is guessed again,
+ * over its range (nothing there) and then over the zone: K. An order-8
+ * request after finds none in the kernel, nor in the model; without the
+ * rule task 9's search takes nothing in the model and the request gets K
+ * (kernel_failed), as it does when K is looked for only in task 7's range.
+ * (An order-6 block keeps the zone's free count clear of the watermark, so
+ * that the model's pass is not overruled as marginal.)
+ */
+static void test_fast_search_takes_another_searchs_guess(void **state)
+{
+	const uint64_t k = ZONE_START + 0x400, m = ZONE_START + 0xa00;
+	const struct prt_free_block fb[] = { { k, 8, 1, false }, { m, 8, 1, false },
+					     { ZONE_START + 0x100, 6, 1, false } };
+	const uint64_t fast7[5] = { ZONE_START + 0x600, ZONE_START + 0xe00, 256, 256, 1 };
+	const uint64_t fast9[5] = { ZONE_START + 0x800, ZONE_START + 0xe00, 256, 256, 1 };
+	const uint64_t begin[5] = { ZONE_START };
+	const char *path = scratch_path("fastguess.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 3);
+	add_thp_fast_search(w, fast7);
+	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 9, PRT_PFN_NONE, 0, begin);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 9, PRT_PFN_NONE, 0, fast9);
+	add(w, PRT_EV_ALLOC, PRT_PFN_NONE, 8, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.isolated_pages, 512);
+	assert_int_equal(r.isolate_mismatch, 0);
+	assert_int_equal(r.fast_guesses_moved, 1);
+	assert_int_equal(r.classes[RP_kernel_failed], 0);
+	assert_int_equal(r.classes[RP_both_failed], 1);
+}
+
+/*
  * The other guess: a refill of order 9 that split the order-10 block L
  * showed the model's settled order-9 block M not free in the kernel, and
  * the model let M go. M was only away for a while (a compaction run's
@@ -2160,6 +2251,7 @@ int main(void)
 		cmocka_unit_test(test_slow_scan_that_took_nothing),
 		cmocka_unit_test(test_page_reporting_holds_blocks),
 		cmocka_unit_test(test_page_reporting_batches_seen),
+		cmocka_unit_test(test_page_reporting_walk_began_a_poll_before),
 		cmocka_unit_test(test_page_reporting_reported_at_start),
 		cmocka_unit_test(test_page_reporting_batch_fills_one_scatterlist),
 		cmocka_unit_test(test_refill_past_a_reported_block),
@@ -2180,6 +2272,7 @@ int main(void)
 		cmocka_unit_test(test_compaction_success_undoes_a_dropped_block),
 		cmocka_unit_test(test_slow_scan_shows_a_fast_guess_wrong),
 		cmocka_unit_test(test_slow_scan_shows_one_of_two_guesses_wrong),
+		cmocka_unit_test(test_fast_search_takes_another_searchs_guess),
 		cmocka_unit_test(test_trace_ends_inside_a_compaction_run),
 		cmocka_unit_test(test_list_rotated_at_the_kernels_block),
 		cmocka_unit_test(test_list_rotated_past_an_initial_head),
