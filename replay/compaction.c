@@ -123,6 +123,24 @@ bool rp_compaction_hold_free(struct rp_compaction *c, uint32_t pid, uint32_t cpu
 	return true;
 }
 
+bool rp_compaction_take_held(struct rp_compaction *c, uint64_t pfn, struct rp_held_free *f)
+{
+	for (unsigned i = 0; c->nr_active && i < RP_COMPACTION_RUNS; i++) {
+		struct rp_compaction_run *r = &c->runs[i];
+
+		for (uint32_t j = r->active ? r->nr_held : 0; j-- > 0;) {
+			if (r->held[j].pfn != pfn)
+				continue;
+			*f = r->held[j];
+			memmove(&r->held[j], &r->held[j + 1], (r->nr_held - j - 1) * sizeof(*r->held));
+			r->nr_held--;
+			c->applied++;
+			return true;
+		}
+	}
+	return false;
+}
+
 void rp_compaction_note(struct rp_compaction *c, uint32_t pid, uint64_t seq)
 {
 	struct rp_compaction_run *r = run_of(c, pid);

@@ -21,8 +21,10 @@
  * Which pages the run may hold: those inside the blocks the model matched
  * to its isolation events, and, since that match can miss, any page at or
  * above the lowest pfn its free scanner reported. Migration sources, freed
- * for real during the run, lie below: the migrate scanner stays under the
- * free scanner.
+ * for real during the run, lie below, mostly: the migrate scanner stays
+ * under the free scanner, but moves up past what the free scanner reported
+ * early in the run. A drain that names a held page shows its free was real
+ * (compaction_free never puts a page on a pcp list).
  */
 
 #include <stdbool.h>
@@ -83,6 +85,10 @@ void rp_compaction_scanned(struct rp_compaction *c, uint32_t pid, uint64_t low_p
 /* A free by pid: true if the run holds it back (the caller skips it). */
 bool rp_compaction_hold_free(struct rp_compaction *c, uint32_t pid, uint32_t cpu, uint64_t pfn,
 			     unsigned order, uint64_t seq);
+/* A drain named pfn: a free some run holds of it went to a pcp list (a
+ * page handed back to compaction never does). Its held free, taken out of
+ * the run into *f; false if none holds it. */
+bool rp_compaction_take_held(struct rp_compaction *c, uint64_t pfn, struct rp_held_free *f);
 /* Any other event of pid. */
 void rp_compaction_note(struct rp_compaction *c, uint32_t pid, uint64_t seq);
 /*

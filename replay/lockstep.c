@@ -242,6 +242,7 @@ static void on_refill(struct lockstep *ls, const struct prt_event *ev)
 static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 {
 	int zone = pa_model_zone_of(ls->m, ev->pfn), owner;
+	struct rp_held_free held;
 
 	if (zone < 0 || ev->cpu >= ls->nr_cpus || ev->order >= ls->t->topo.nr_orders)
 		return;
@@ -253,6 +254,12 @@ static void on_drain(struct lockstep *ls, const struct prt_event *ev)
 		pa_pcp_drain_from_start(ls->m, (uint32_t)owner, zone);
 		ls->draining_for[ev->cpu] = owner;
 	}
+	/* the free was real: held as one that might go back to compaction,
+	 * which ended with the page in use (a fresh capture's run held its
+	 * migration sources' frees and took their drained block off the
+	 * lists; the kernel allocated it later) */
+	if (rp_compaction_take_held(&ls->compaction, ev->pfn, &held))
+		ls_apply_free(ls, held.cpu, held.pfn, held.order);
 	ls->res->drains++;
 	ls->res->remote_drains += (uint32_t)owner != ev->cpu;
 	if (pa_page_unknown(ls->m, ev->pfn))

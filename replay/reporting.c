@@ -22,14 +22,20 @@ void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsig
  * checkpoint's reads was already in both (24 order-10 blocks missing from
  * pagetypeinfo and zoneinfo): held from its sample, the model stood 25%
  * over at that row. So the hold starts a poll before the sample, but not
- * before the batch ahead of it ended. */
-static void walks_from_poll_before(struct rp_reporting_seen *s, const struct prt_header *h)
+ * before the batch ahead of it ended, nor before the first sample: a batch
+ * reported with no walk seen began before the poller started, while the
+ * kpageflags scan read the free map, which then lacks its blocks already
+ * (held from before the first checkpoint, the model stood 1,024 pages
+ * under the kernel there on another capture). */
+static void walks_from_poll_before(struct rp_reporting_seen *s, const struct prt_header *h,
+				   uint64_t first_sample_ns)
 {
 	const char *v = prt_header_setting(h, "page_reporting.poll_us");
 	uint64_t poll_ns = v ? strtoull(v, NULL, 10) * 1000 : 0;
 
 	for (size_t i = 0; i < s->nr; i++) {
-		uint64_t floor = i ? s->batches[i - 1].end_ns : 0, start = s->batches[i].start_ns;
+		uint64_t floor = i ? s->batches[i - 1].end_ns : first_sample_ns,
+			 start = s->batches[i].start_ns;
 
 		s->batches[i].start_ns = start > floor + poll_ns ? start - poll_ns
 								: start > floor ? floor : start;
@@ -50,7 +56,7 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 	if (!r->seen.batches)
 		return -1;
 	r->seen.nr = prt_reporting_batches(s, n, r->seen.batches, nr);
-	walks_from_poll_before(&r->seen, h);
+	walks_from_poll_before(&r->seen, h, s[0].ts_ns);
 	for (uint64_t i = 0; i < h->nr_free_blocks; i++)
 		if (h->free_blocks[i].order >= r->order &&
 		    (!h->free_reported_known || h->free_blocks[i].reported))

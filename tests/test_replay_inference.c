@@ -1396,6 +1396,42 @@ static void test_frees_back_to_compaction(void **state)
 	assert_int_equal(r.free_desync, 0);
 }
 
+/*
+ * A held free that a drain shows was real. Task 7's run isolated b with its
+ * slow scanner at 0x400, so its frees at or above there may be pages handed
+ * back to it and are held; the migrate scanner moves up during a run, and
+ * its sources freed above that pfn are real frees: the page at 0x600 goes
+ * to cpu 0's pcp list, and the drain of that list names it. A page handed
+ * back to compaction never reaches a pcp list, so the free reaches the
+ * model at the drain. Without the rule the drain comes before a later
+ * event of the task, the run's end drops the free as a hand-back and takes
+ * the page off the lists, and the kernel's allocation of it is a desync.
+ */
+static void test_drain_shows_a_held_free_was_real(void **state)
+{
+	const uint64_t b = ZONE_START + 0x400, src = ZONE_START + 0x600;
+	const struct prt_free_block fb[] = { { b, 4, 1, false } };
+	const uint64_t iso[5] = { b, b + 16, 16, 16, 0 };
+	const char *path = scratch_path("cc-drained.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	w = begin_trace(path, &h, fb, 1);
+	add_task(w, PRT_EV_COMPACT_BEGIN, 7, PRT_PFN_NONE, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_ISOLATE_FREE, 7, PRT_PFN_NONE, 0, iso);
+	add_task(w, PRT_EV_FREE, 7, src, 0, NULL);
+	add_task(w, PRT_EV_PCPU_DRAIN, 7, src, 0, NULL);
+	add_task(w, PRT_EV_COMPACT_END, 7, PRT_PFN_NONE, 0, NULL);
+	add(w, PRT_EV_ALLOC, src, 0, 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.isolated_pages, 16);
+	assert_int_equal(r.compaction_frees_dropped, 0);
+	assert_int_equal(r.classes[RP_state_desync], 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 1);
+}
+
 /* A trace that ends inside a compaction run: the run ends with it, its
  * frees sorted as at mm_compaction_end. */
 static void test_trace_ends_inside_a_compaction_run(void **state)
@@ -2267,6 +2303,7 @@ int main(void)
 		cmocka_unit_test(test_reclaim_active_limits_pcp),
 		cmocka_unit_test(test_reclaim_ends_when_kswapd_goes_quiet),
 		cmocka_unit_test(test_frees_back_to_compaction),
+		cmocka_unit_test(test_drain_shows_a_held_free_was_real),
 		cmocka_unit_test(test_release_shows_the_isolated_block),
 		cmocka_unit_test(test_compaction_success_undoes_a_guess),
 		cmocka_unit_test(test_compaction_success_undoes_a_dropped_block),
