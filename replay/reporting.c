@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Free page reporting, inferred: see reporting.h. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +24,7 @@ void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsig
  * checkpoint's reads was already in both (24 order-10 blocks missing from
  * pagetypeinfo and zoneinfo): held from its sample, the model stood 25%
  * over at that row. So the hold starts a poll before the sample, but not
- * before the batch ahead of it ended, nor before the first sample: a batch
- * reported with no walk seen began before the poller started, while the
- * kpageflags scan read the free map, which then lacks its blocks already
- * (held from before the first checkpoint, the model stood 1,024 pages
- * under the kernel there on another capture). */
+ * before the batch ahead of it ended. */
 static void walks_from_poll_before(struct rp_reporting_seen *s, const struct prt_header *h,
 				   uint64_t first_sample_ns)
 {
@@ -40,6 +38,26 @@ static void walks_from_poll_before(struct rp_reporting_seen *s, const struct prt
 		s->batches[i].start_ns = start > floor + poll_ns ? start - poll_ns
 								: start > floor ? floor : start;
 	}
+}
+
+/* A batch reported with no walk seen before it was held when the poller
+ * started, which a capture does once its kpageflags scan is over: the
+ * scan read the free map while the batch was out, so the map lacks its
+ * blocks already, and holding others in their place left the model 1,024
+ * pages under the kernel in DMA32 for four checkpoints of a fresh capture
+ * (and under at the first checkpoint of another, held from before it). */
+static void drop_batch_before_polling(struct rp_reporting_seen *s, const struct prt_header *h,
+				      uint64_t first_sample_ns)
+{
+	const char *v = prt_header_setting(h, "capture.kpageflags_scan_ns");
+	uint64_t scan_start, scan_end;
+
+	if (!s->nr || s->batches[0].start_ns != first_sample_ns || !v ||
+	    sscanf(v, "%" SCNu64 " %" SCNu64, &scan_start, &scan_end) != 2 ||
+	    scan_end > first_sample_ns)
+		return;
+	memmove(&s->batches[0], &s->batches[1], (s->nr - 1) * sizeof(*s->batches));
+	s->nr--;
 }
 
 int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *reader,
@@ -56,6 +74,7 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 	if (!r->seen.batches)
 		return -1;
 	r->seen.nr = prt_reporting_batches(s, n, r->seen.batches, nr);
+	drop_batch_before_polling(&r->seen, h, s[0].ts_ns);
 	walks_from_poll_before(&r->seen, h, s[0].ts_ns);
 	for (uint64_t i = 0; i < h->nr_free_blocks; i++)
 		if (h->free_blocks[i].order >= r->order &&
