@@ -381,6 +381,11 @@ unsigned pa_free_list_heads(const struct pa_model *m, int zone, unsigned order, 
 unsigned pa_unreported_blocks_from(const struct pa_model *m, int zone, unsigned min_order,
 				   uint64_t max_pages, uint64_t *pfns, unsigned *orders,
 				   unsigned max);
+/* Up to max blocks of zone's (order, mt) free list that free page reporting
+ * has not reported (PageReported), from the list's head, as
+ * page_reporting_cycle walks it. How many. */
+unsigned pa_unreported_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
+				  uint64_t *pfns, unsigned max);
 /* Mark the free block at pfn reported, if it is still a free block of
  * order (one put back that merged with its buddy is a new, unreported
  * block); 0, or -1 if it is not. */

@@ -147,6 +147,23 @@ unsigned pa_unreported_blocks_from(const struct pa_model *m, int zone, unsigned 
 	return reporting_walk(m, zone, min_order, true, max_pages, pfns, orders, max);
 }
 
+unsigned pa_unreported_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
+				  uint64_t *pfns, unsigned max)
+{
+	const struct pa_zone *z;
+	unsigned n = 0;
+
+	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders || mt < 0 ||
+	    mt >= PA_NR_MIGRATETYPES)
+		return 0;
+	z = &m->zones[zone];
+	for (uint32_t off = z->free[order][mt].head; off != PA_NIL && n < max;
+	     off = z->pages[off].next)
+		if (!pg_reported(&z->pages[off]))
+			pfns[n++] = z->start + off;
+	return n;
+}
+
 int pa_free_block_mark_reported(struct pa_model *m, uint64_t pfn, unsigned order)
 {
 	const struct pa_zone *z = zone_of(m, pfn);

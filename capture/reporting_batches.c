@@ -14,7 +14,7 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 {
 	size_t nr = 0;
 	bool open = false, reported_last = false;
-	uint64_t start = 0, walk = 0, last_walk = 0, last_kib = 0;
+	uint64_t start = 0, walk = 0, last_walk = 0, last_kib = 0, pass = n ? s[0].passes : 0;
 
 	for (size_t i = 1; i < n; i++) {
 		uint64_t kib = s[i].reported_kib - s[i - 1].reported_kib;
@@ -35,7 +35,8 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 			uint64_t from = open ? start : nr && nr <= max ? out[nr - 1].end_ns : s[0].ts_ns;
 
 			if (nr < max)
-				out[nr] = (struct prt_reporting_batch){ from, s[i].ts_ns, kib };
+				out[nr] = (struct prt_reporting_batch){ from, s[i].ts_ns, kib,
+									open ? pass : s[i - 1].passes };
 			nr++;
 			last_walk = open ? walk : 0;
 			last_kib = kib;
@@ -45,6 +46,7 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 		    (!open || s[i].ts_ns - start > SAME_WALK_NS)) {
 			open = true;
 			start = s[i].ts_ns;
+			pass = s[i].passes;
 			walk = 0;
 		}
 		if (open)
@@ -56,7 +58,7 @@ size_t prt_reporting_batches(const struct prt_reporting_sample *s, size_t n,
 	 * taken to have (a walk that finds nothing walks less). */
 	if (open && last_walk && walk == last_walk) {
 		if (nr < max)
-			out[nr] = (struct prt_reporting_batch){ start, UINT64_MAX, last_kib };
+			out[nr] = (struct prt_reporting_batch){ start, UINT64_MAX, last_kib, pass };
 		nr++;
 	}
 	return nr;

@@ -21,6 +21,8 @@ struct prt_reporting_batch {
 	uint64_t end_ns;	/* first sample showing the report: back by then;
 				 * UINT64_MAX: still held when the capture ended */
 	uint64_t kib;		/* size of the blocks reported */
+	uint64_t pass;		/* the passes counter as the walk showed: the
+				 * worker's pass, which it counts at its end */
 };
 
 /* The batches of n samples into out (at most max); how many there are. */

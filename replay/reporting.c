@@ -74,6 +74,12 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 	if (!r->seen.batches)
 		return -1;
 	r->seen.nr = prt_reporting_batches(s, n, r->seen.batches, nr);
+	r->seen.nr_zones = pa_model_nr_zones(m);
+	r->seen.budget = malloc((size_t)r->seen.nr_zones * PA_MAX_ORDERS * PA_NR_MIGRATETYPES *
+				sizeof(*r->seen.budget));
+	if (!r->seen.budget)
+		return -1;
+	r->seen.pass = UINT64_MAX;
 	drop_batch_before_polling(&r->seen, h, s[0].ts_ns);
 	walks_from_poll_before(&r->seen, h, s[0].ts_ns);
 	for (uint64_t i = 0; i < h->nr_free_blocks; i++)
@@ -86,7 +92,9 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 void rp_reporting_release(struct rp_reporting *r)
 {
 	free(r->seen.batches);
+	free(r->seen.budget);
 	r->seen.batches = NULL;
+	r->seen.budget = NULL;
 }
 
 static int hold(struct rp_reporting *r, struct pa_model *m, uint64_t pfn, unsigned order,
@@ -168,31 +176,67 @@ static bool fits(const struct rp_reporting *r, uint64_t pages, uint64_t size, un
 	return size <= pages && pages - size <= ((uint64_t)room - 1) << r->largest;
 }
 
-/* The worker's walk for a batch of `pages` pages, order by order: once a
- * block of an order does not fit, none of that order does. */
+/* How many blocks page_reporting_cycle's budget counts a report for. */
+#define RP_REPORT_BUDGET_BLOCKS (16 * RP_REPORT_CAPACITY)
+
+/* The budget left of zone's (order, mt) list in this pass, set from the
+ * order's free blocks when the walk first reaches the list. */
+static int32_t *list_budget(struct rp_reporting *r, const struct pa_model *m, int zone,
+			    unsigned order, int mt)
+{
+	int32_t *b = &r->seen.budget[((size_t)zone * PA_MAX_ORDERS + order) * PA_NR_MIGRATETYPES + mt];
+	uint64_t blocks[PA_MAX_ORDERS][PA_NR_MIGRATETYPES], nr_free = 0;
+
+	if (*b != INT32_MIN || pa_zone_free_blocks(m, zone, blocks) < 0)
+		return b;
+	for (int t = 0; t < PA_NR_MIGRATETYPES; t++)
+		nr_free += blocks[order][t];
+	*b = (int32_t)((nr_free + RP_REPORT_BUDGET_BLOCKS - 1) / RP_REPORT_BUDGET_BLOCKS);
+	return b;
+}
+
+/* The worker's walk for a batch of `pages` pages, order by order, each
+ * list from its head while its budget lasts: once a block of an order does
+ * not fit, none of that order does. The batch's report is made in the
+ * list that filled it. */
 static uint64_t take_from_zone(struct rp_reporting *r, struct pa_model *m, int zone,
 			       uint64_t pages)
 {
 	for (unsigned o = r->order; o <= r->largest && pages; o++) {
-		uint64_t pfns[RP_REPORT_CAPACITY];
-		unsigned orders[RP_REPORT_CAPACITY], n;
+		bool fit = true;
 
-		if (r->nr_held == RP_REPORT_CAPACITY)
-			break;
-		n = pa_unreported_blocks_from(m, zone, o, pages, pfns, orders,
-					      RP_REPORT_CAPACITY - r->nr_held);
-		for (unsigned i = 0; i < n && orders[i] == o; i++) {
-			if (!fits(r, pages, 1ULL << o, RP_REPORT_CAPACITY - r->nr_held))
-				break;
-			if (hold(r, m, pfns[i], o, UINT64_MAX) == 0)
-				pages -= 1ULL << o;
+		for (int mt = 0; mt < PA_NR_MIGRATETYPES && pages && fit; mt++) {
+			uint64_t pfns[RP_REPORT_CAPACITY];
+			int32_t *budget;
+			unsigned n;
+
+			if (r->nr_held == RP_REPORT_CAPACITY)
+				return pages;
+			if (mt == PA_MT_ISOLATE || *(budget = list_budget(r, m, zone, o, mt)) < 0)
+				continue;
+			n = pa_unreported_list_heads(m, zone, o, mt, pfns,
+						     RP_REPORT_CAPACITY - r->nr_held);
+			for (unsigned i = 0; i < n && fit; i++) {
+				fit = fits(r, pages, 1ULL << o, RP_REPORT_CAPACITY - r->nr_held);
+				if (fit && hold(r, m, pfns[i], o, UINT64_MAX) == 0)
+					pages -= 1ULL << o;
+			}
+			if (!pages || r->nr_held == RP_REPORT_CAPACITY)
+				(*budget)--;
 		}
 	}
 	return pages;
 }
 
-static void take_batch(struct rp_reporting *r, struct pa_model *m, uint64_t pages)
+static void take_batch(struct rp_reporting *r, struct pa_model *m, uint64_t pages, uint64_t pass)
 {
+	if (pass != r->seen.pass) {
+		size_t n = (size_t)r->seen.nr_zones * PA_MAX_ORDERS * PA_NR_MIGRATETYPES;
+
+		for (size_t i = 0; i < n; i++)
+			r->seen.budget[i] = INT32_MIN;
+		r->seen.pass = pass;
+	}
 	for (uint32_t zone = 0; zone < pa_model_nr_zones(m) && pages; zone++)
 		if (zone_reportable(m, (int)zone, r->order))
 			pages = take_from_zone(r, m, (int)zone, pages);
@@ -241,7 +285,7 @@ void rp_reporting_advance(struct rp_reporting *r, struct pa_model *m, uint64_t t
 		if (s->until_ns)
 			hand_back_seen(r, m);
 		r->batches++;
-		take_batch(r, m, pages);
+		take_batch(r, m, pages, b->pass);
 		s->held_pages += pages;
 		s->until_ns = b->end_ns;
 		if (b->end_ns <= ts_ns)	/* over before ts */

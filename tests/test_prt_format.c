@@ -226,7 +226,8 @@ static void test_reporting_samples_round_trip(void **state)
  * (walked +33) then its report 65 ms later (reported_kib +128 MiB) with the
  * next walk in the same sample; a report whose walk came before the first
  * sample; a walk seen in two samples 0.5 ms apart; the last walk of a pass
- * (+1) that reports nothing, 2 s before the next pass.
+ * (+1) that reports nothing, 2 s before the next pass. Each batch is of the
+ * pass its walk showed.
  */
 static void test_reporting_batches_from_counters(void **state)
 {
@@ -256,6 +257,10 @@ static void test_reporting_batches_from_counters(void **state)
 	assert_int_equal(b[3].start_ns, 2150000000);
 	assert_int_equal(b[3].end_ns, 2200000000);
 	assert_int_equal(b[3].kib, 61440);
+	/* the pass each walk showed (the worker counts a pass at its end) */
+	assert_int_equal(b[0].pass, 5);
+	assert_int_equal(b[2].pass, 5);
+	assert_int_equal(b[3].pass, 6);
 	assert_int_equal(prt_reporting_batches(s, 8, b, 2), 4);	/* counts past max */
 }
 

@@ -916,6 +916,91 @@ static void test_page_reporting_batch_out_during_the_scan(void **state)
 	assert_int_equal(r.classes[RP_exact_pfn], 1);
 }
 
+/* DMA32 at 0x10000 and Normal at 0x100000, 4096 movable pages each, with
+ * these marks (min = low = high) and no free block. */
+static void two_zone_header(struct prt_header *h, const uint64_t mark[2])
+{
+	static const uint64_t start[2] = { 0x10000, 0x100000 };
+
+	sample_header(h);
+	for (uint32_t z = 0; z < 2; z++) {
+		struct prt_zone *zone = &h->zones[z];
+
+		zone->start_pfn = start[z];
+		zone->spanned = zone->present = zone->managed = 4096;
+		zone->wmark_min = zone->wmark_low = zone->wmark_high = mark[z];
+		zone->lowmem_reserve[2] = 0;
+		memset(h->pageblock_mt[z], 1, 8);	/* movable */
+	}
+	h->nr_free_blocks = 0;
+	sample_replay_gfp_flags(h);
+	h->initial.nr_zones = 0;
+}
+
+/*
+ * page_reporting_cycle's budget: a pass makes DIV_ROUND_UP(nr_free, 16 *
+ * 32) reports from a list, and one more, then leaves it. Both zones have
+ * 17 unreported order-10 blocks (just over the worker's low + 32 << 9
+ * pages); batches of one block each walk at 1, 3 and 5 ms in pass 7: two
+ * from the lower zone's list (budget 1), the third from Normal's, whose
+ * head it holds when the kernel allocates Normal's second block at 5.5
+ * ms (taking each batch from the lower zone, the model predicted Normal's
+ * head). A batch of the next pass starts over at the lower zone: Normal's
+ * head (its third block: the first went back to the tail, reported) is
+ * free for the kernel's allocation at 7.5 ms (with the budget kept across
+ * passes, the model held it).
+ */
+static void test_page_reporting_budget_per_list(void **state)
+{
+	static const uint64_t mark[2] = { 0, 0 };
+	const struct prt_reporting_sample samples[] = {
+		{ 100, 500, 9000, 7 },
+		{ 1000000, 502, 9000, 7 }, { 2000000, 502, 9000 + 4096, 7 },
+		{ 3000000, 504, 9000 + 4096, 7 }, { 4000000, 504, 9000 + 8192, 7 },
+		{ 5000000, 506, 9000 + 8192, 7 }, { 6000000, 506, 9000 + 12288, 8 },
+		{ 7000000, 508, 9000 + 12288, 8 }, { 8000000, 508, 9000 + 16384, 8 },
+	};
+	const uint64_t normal = 0x100000, lower = 0x10000;
+	struct prt_event in_pass7 = { .type = PRT_EV_ALLOC, .ts_ns = 5500000,
+				      .pfn = normal + 15 * 0x400, .order = 10, .gfp = MOVABLE_GFP,
+				      .migratetype = 1 };
+	struct prt_event in_pass8 = { .type = PRT_EV_ALLOC, .ts_ns = 7500000,
+				      .pfn = normal + 14 * 0x400, .order = 10, .gfp = MOVABLE_GFP,
+				      .migratetype = 1 };
+	const char *path = scratch_path("reporting-budget.prt");
+	struct prt_header h;
+	struct prt_writer *w;
+	struct rp_result r;
+
+	(void)state;
+	two_zone_header(&h, mark);
+	add_setting(&h, "page_reporting.order", "9");
+	for (uint32_t z = 0; z < 2; z++) {
+		h.zones[z].spanned = h.zones[z].present = h.zones[z].managed = 0x8000;
+		h.pageblock_mt[z] = realloc(h.pageblock_mt[z], 0x8000 / 512);
+		assert_non_null(h.pageblock_mt[z]);
+		memset(h.pageblock_mt[z], 1, 0x8000 / 512);	/* movable */
+	}
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	for (unsigned i = 0; i < 34; i++) {
+		struct prt_event ev = { .type = PRT_EV_FREE, .ts_ns = 1000 + i,
+					.pfn = (i < 17 ? lower : normal) + (i % 17) * 0x400,
+					.order = 10, .migratetype = -1 };
+
+		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	}
+	assert_int_equal(prt_writer_add(w, &in_pass7, NULL), 0);
+	assert_int_equal(prt_writer_add(w, &in_pass8, NULL), 0);
+	assert_int_equal(prt_writer_add_reporting(w, samples, 9, NULL), 0);
+	assert_int_equal(prt_writer_close(w, NULL), 0);
+	prt_header_release(&h);
+	replay(path, &r);
+	assert_int_equal(r.report_seen, 4);
+	assert_int_equal(r.report_seen_short, 0);
+	assert_int_equal(r.classes[RP_exact_pfn], 2);
+}
+
 /*
  * A batch is one scatterlist of at most 32 blocks: 34 order-9 blocks and 4
  * order-10 ones are free (none reported yet) and a batch of 68 MiB (17,408
@@ -999,27 +1084,6 @@ static void test_pcp_allocation_overrules_a_marginal_check(void **state)
 	assert_int_equal(r.classes[RP_model_failed], 0);
 	assert_int_equal(r.checks_within_slack, 1);
 	assert_int_equal(r.classes[RP_exact_pfn] + r.classes[RP_unknown_order], 1);
-}
-
-/* DMA32 at 0x10000 and Normal at 0x100000, 4096 movable pages each, with
- * these marks (min = low = high) and no free block. */
-static void two_zone_header(struct prt_header *h, const uint64_t mark[2])
-{
-	static const uint64_t start[2] = { 0x10000, 0x100000 };
-
-	sample_header(h);
-	for (uint32_t z = 0; z < 2; z++) {
-		struct prt_zone *zone = &h->zones[z];
-
-		zone->start_pfn = start[z];
-		zone->spanned = zone->present = zone->managed = 4096;
-		zone->wmark_min = zone->wmark_low = zone->wmark_high = mark[z];
-		zone->lowmem_reserve[2] = 0;
-		memset(h->pageblock_mt[z], 1, 8);	/* movable */
-	}
-	h->nr_free_blocks = 0;
-	sample_replay_gfp_flags(h);
-	h->initial.nr_zones = 0;
 }
 
 /*
@@ -2329,6 +2393,7 @@ int main(void)
 		cmocka_unit_test(test_page_reporting_batches_seen),
 		cmocka_unit_test(test_page_reporting_walk_began_a_poll_before),
 		cmocka_unit_test(test_page_reporting_batch_out_during_the_scan),
+		cmocka_unit_test(test_page_reporting_budget_per_list),
 		cmocka_unit_test(test_page_reporting_reported_at_start),
 		cmocka_unit_test(test_page_reporting_batch_fills_one_scatterlist),
 		cmocka_unit_test(test_refill_past_a_reported_block),
