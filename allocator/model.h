@@ -374,13 +374,6 @@ unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_or
 unsigned pa_free_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
 			    uint64_t *pfns, unsigned max);
 
-/* Free blocks of zone, order min_order and up, in free page reporting's
- * walk order (as pa_free_blocks_from), skipping those it reported already
- * (PageReported) and those larger than what is left of max_pages: at most
- * max, adding up to max_pages at most. How many. */
-unsigned pa_unreported_blocks_from(const struct pa_model *m, int zone, unsigned min_order,
-				   uint64_t max_pages, uint64_t *pfns, unsigned *orders,
-				   unsigned max);
 /* Up to max blocks of zone's (order, mt) free list that free page reporting
  * has not reported (PageReported), from the list's head, as
  * page_reporting_cycle walks it. How many. */

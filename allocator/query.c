@@ -104,12 +104,9 @@ unsigned pa_free_list_heads(const struct pa_model *m, int zone, unsigned order, 
 }
 
 /* Free page reporting's walk: order by order from min_order, migratetype
- * by migratetype (not ISOLATE), each list from its head; with
- * unreported_only, skipping blocks reported already and those larger than
- * what is left of max_pages. */
-static unsigned reporting_walk(const struct pa_model *m, int zone, unsigned min_order,
-			       bool unreported_only, uint64_t max_pages, uint64_t *pfns,
-			       unsigned *orders, unsigned max)
+ * by migratetype (not ISOLATE), each list from its head. */
+unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
+			     unsigned *orders, unsigned max)
 {
 	const struct pa_zone *z;
 	unsigned n = 0;
@@ -123,28 +120,11 @@ static unsigned reporting_walk(const struct pa_model *m, int zone, unsigned min_
 				continue;
 			for (uint32_t off = z->free[o][mt].head; off != PA_NIL && n < max;
 			     off = z->pages[off].next) {
-				if (unreported_only &&
-				    (pg_reported(&z->pages[off]) || (1ULL << o) > max_pages))
-					continue;
 				pfns[n] = z->start + off;
 				orders[n++] = o;
-				max_pages -= unreported_only ? 1ULL << o : 0;
 			}
 		}
 	return n;
-}
-
-unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_order, uint64_t *pfns,
-			     unsigned *orders, unsigned max)
-{
-	return reporting_walk(m, zone, min_order, false, 0, pfns, orders, max);
-}
-
-unsigned pa_unreported_blocks_from(const struct pa_model *m, int zone, unsigned min_order,
-				   uint64_t max_pages, uint64_t *pfns, unsigned *orders,
-				   unsigned max)
-{
-	return reporting_walk(m, zone, min_order, true, max_pages, pfns, orders, max);
 }
 
 unsigned pa_unreported_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
