@@ -101,6 +101,14 @@ static void print_free_map(const struct prt_header *h)
 		}
 	}
 	printf("\n");
+	if (h->nr_out_blocks) {
+		uint64_t pages = 0;
+
+		for (uint64_t i = 0; i < h->nr_out_blocks; i++)
+			pages += 1ULL << h->out_blocks[i].order;
+		printf("off the free lists while the scan read them: %llu blocks, %llu pages\n",
+		       (unsigned long long)h->nr_out_blocks, (unsigned long long)pages);
+	}
 }
 
 /* The pcp pages at capture start are the ones no event will explain until

@@ -62,6 +62,7 @@ struct scan {
 	uint64_t zone_start, zone_end;
 	const struct kpageflags_ram *ram;
 	size_t nr_ram;
+	uint64_t out_cap;		/* of h->out_blocks */
 };
 
 static int read_slice(struct scan *s, uint64_t pfn, uint64_t n, struct pr_error *err)
@@ -138,6 +139,60 @@ static int add_block(struct scan *s, uint64_t pfn, unsigned order, bool reported
 	return 0;
 }
 
+static bool in_ram(const struct scan *s, uint64_t pfn, uint64_t n)
+{
+	for (size_t r = 0; r < s->nr_ram; r++)
+		if (pfn >= s->ram[r].start && pfn + n <= s->ram[r].end)
+			return true;
+	return false;
+}
+
+/* A pageblock of RAM whose every page has no flag at all: on a kernel that
+ * flags every free page, no free block and no page in use (those carry
+ * LRU, slab, reserved or compound bits), but free pages someone isolated
+ * off the lists. Without RAM ranges holes read the same: none is kept. */
+static bool pageblock_out(const struct scan *s, uint64_t i, uint64_t n, uint64_t pfn)
+{
+	uint64_t per = 1ULL << s->h->pageblock_order;
+
+	if ((pfn & (per - 1)) || i + per > n || pfn + per > s->zone_end || !in_ram(s, pfn, per))
+		return false;
+	for (uint64_t k = i; k < i + per; k++)
+		if (s->buf[k])
+			return false;
+	return true;
+}
+
+/* Kept as the largest aligned blocks: a pageblock whose buddy is the last
+ * one kept merges with it. */
+static int add_out(struct scan *s, uint64_t pfn)
+{
+	struct prt_header *h = s->h;
+	unsigned order = h->pageblock_order;
+
+	while (h->nr_out_blocks && order + 1 < h->nr_orders) {
+		struct prt_out_block *last = &h->out_blocks[h->nr_out_blocks - 1];
+
+		if (last->order != order || last->pfn != (pfn ^ (1ULL << order)) ||
+		    (last->pfn & ((2ULL << order) - 1)))
+			break;
+		pfn = last->pfn;
+		order++;
+		h->nr_out_blocks--;
+	}
+	if (h->nr_out_blocks == s->out_cap) {
+		uint64_t ncap = s->out_cap ? s->out_cap * 2 : 64;
+		struct prt_out_block *bigger = realloc(h->out_blocks, ncap * sizeof(*bigger));
+
+		if (!bigger)
+			return -1;
+		h->out_blocks = bigger;
+		s->out_cap = ncap;
+	}
+	h->out_blocks[h->nr_out_blocks++] = (struct prt_out_block){ pfn, (uint8_t)order };
+	return 0;
+}
+
 static struct kpf_evidence *evidence_at(struct scan *s, uint64_t pfn)
 {
 	uint64_t b = (pfn - s->pb_first) >> s->h->pageblock_order;
@@ -175,6 +230,8 @@ static int scan_slice(struct scan *s, uint64_t pfn, uint64_t n, struct pr_error 
 		if (!s->ram && !((p - s->zone_start) & ((1ULL << s->h->pageblock_order) - 1)) &&
 		    !(s->buf[i] & BIT(KPF_NOPAGE)) && evidence_at(s, p))
 			evidence_at(s, p)->present = true;
+		if (!s->buf[i] && pageblock_out(s, i, n, p) && add_out(s, p) < 0)
+			return pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", s->path);
 		if (!(s->buf[i] & BIT(KPF_BUDDY))) {
 			note_page(s, p, s->buf[i]);
 			continue;
@@ -324,6 +381,8 @@ int kpageflags_free_map(struct prt_header *h, const char *path,
 			ret = pr_fail(err, PR_ENOMEM, "out of memory reading '%s'", path);
 	}
 	h->free_reported_known = ret == 0;
+	if (!s.all_marked)
+		h->nr_out_blocks = 0;	/* free blocks' tails are flag-less there */
 out:
 	free(s.buf);
 	close(s.fd);

@@ -151,6 +151,15 @@ struct prt_free_block {
 					 * reported), where free_reported_known */
 };
 
+/* A block of pageblock order or more that was off the free lists while the
+ * kpageflags scan read it: every page without a flag, on a kernel that
+ * flags every free page KPF_BUDDY (6.x). Free page reporting's batch in
+ * flight has its blocks so; compaction's isolated free pages too. */
+struct prt_out_block {
+	uint64_t pfn;
+	uint8_t order;
+};
+
 /*
  * A /proc sample. Counts are indexed [zone][order][migratetype] with the
  * header's zones, orders and migratetypes. Missing data is -1.
@@ -225,6 +234,8 @@ struct prt_header {
 	uint64_t nr_free_blocks;
 	struct prt_free_block *free_blocks;	/* sorted by pfn */
 	bool free_reported_known;	/* the capture read their `reported` */
+	uint64_t nr_out_blocks;
+	struct prt_out_block *out_blocks;	/* sorted by pfn; absent in older files */
 	/* Pageblock migratetypes at start, one byte each (-1 unknown), for the
 	 * pageblocks of zone z starting at its start_pfn rounded down. */
 	int8_t **pageblock_mt;		/* nr_zones arrays, or NULL */

@@ -124,6 +124,41 @@ static int decode_reported(struct prt_cursor *c, struct prt_header *h)
 	return c->bad ? -1 : 0;
 }
 
+/* After them, absent in older files: the blocks out while the scan read
+ * the free map. */
+static void encode_out_blocks(struct prt_buf *b, const struct prt_header *h)
+{
+	uint64_t prev = 0;
+
+	prt_buf_varint(b, h->nr_out_blocks);
+	for (uint64_t i = 0; i < h->nr_out_blocks; i++) {
+		prt_buf_varint(b, h->out_blocks[i].pfn - prev);
+		prev = h->out_blocks[i].pfn;
+		prt_buf_u8(b, h->out_blocks[i].order);
+	}
+}
+
+static int decode_out_blocks(struct prt_cursor *c, struct prt_header *h)
+{
+	uint64_t n, prev = 0;
+
+	if (c->p == c->end)
+		return 0;
+	n = prt_get_varint(c);
+	/* each takes two bytes at least: a count past what is left is damage */
+	if (c->bad || n > (uint64_t)(c->end - c->p) / 2)
+		return -1;
+	h->out_blocks = calloc(n ? n : 1, sizeof(*h->out_blocks));
+	if (!h->out_blocks)
+		return -1;
+	h->nr_out_blocks = n;
+	for (uint64_t i = 0; i < n && !c->bad; i++) {
+		prev += prt_get_varint(c);
+		h->out_blocks[i] = (struct prt_out_block){ prev, prt_get_u8(c) };
+	}
+	return c->bad ? -1 : 0;
+}
+
 static void encode_zone(struct prt_buf *b, const struct prt_header *h, const struct prt_zone *z)
 {
 	prt_buf_varint(b, z->node);
@@ -202,6 +237,7 @@ void prt_encode_header(struct prt_buf *b, const struct prt_header *h)
 	}
 	prt_encode_checkpoint(b, &h->initial);
 	encode_reported(b, h);
+	encode_out_blocks(b, h);
 }
 
 static int decode_zone(struct prt_cursor *c, struct prt_header *h, struct prt_zone *z)
@@ -365,6 +401,9 @@ int prt_decode_header(const void *p, size_t n, struct prt_header *h, const char 
 	*what = "free blocks reported";
 	if (decode_reported(&c, h) < 0)
 		goto fail;
+	*what = "blocks out at the scan";
+	if (decode_out_blocks(&c, h) < 0)
+		goto fail;
 	return 0;
 fail:
 	prt_header_release(h);
@@ -385,6 +424,7 @@ void prt_header_release(struct prt_header *h)
 	free(h->migratetype_names);
 	free(h->settings);
 	free(h->free_blocks);
+	free(h->out_blocks);
 	prt_checkpoint_release(&h->initial);
 	memset(h, 0, sizeof(*h));
 }

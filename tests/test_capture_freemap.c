@@ -131,6 +131,39 @@ static void test_every_page_marked_with_ram_ranges(void **state)
 	if (kpageflags_free_map(&h, path, &ram, 1, &err) < 0)
 		fail_msg("%s", err.msg);
 	check_map(&h);
+	assert_int_equal(h.nr_out_blocks, 0);	/* the flag-less pageblocks are a hole */
+	prt_header_release(&h);
+}
+
+/*
+ * The same pages with pb6+7 RAM: flag-less there, on a kernel that flags
+ * every free page, they are free pages someone had off the lists while the
+ * scan read them (free page reporting's batch in flight): one order-10
+ * block, the two pageblocks merged. Under head-only marking a free block's
+ * tails are flag-less too, and nothing is kept.
+ */
+static void test_flagless_pageblocks_were_off_the_lists(void **state)
+{
+	const char *path = scratch_path("kpageflags-out");
+	struct kpageflags_ram ram = { 0, NPAGES };
+	struct pr_error err = { 0 };
+	struct prt_header h;
+
+	(void)state;
+	write_flags(path, true, false);
+	make_header(&h);
+	if (kpageflags_free_map(&h, path, &ram, 1, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(h.nr_free_blocks, NEXPECT);
+	assert_int_equal(h.nr_out_blocks, 1);
+	assert_int_equal(h.out_blocks[0].pfn, 3072);
+	assert_int_equal(h.out_blocks[0].order, 10);
+	prt_header_release(&h);
+	write_flags(path, false, false);
+	make_header(&h);
+	if (kpageflags_free_map(&h, path, &ram, 1, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(h.nr_out_blocks, 0);
 	prt_header_release(&h);
 }
 
@@ -247,6 +280,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_page_marked_with_ram_ranges),
+		cmocka_unit_test(test_flagless_pageblocks_were_off_the_lists),
 		cmocka_unit_test(test_head_only_marking_and_nopage_holes),
 		cmocka_unit_test(test_without_counts),
 		cmocka_unit_test(test_short_file_names_the_offset),

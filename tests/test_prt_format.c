@@ -119,6 +119,45 @@ static void check_pcp(const struct prt_checkpoint *cp)
 	assert_int_equal(cp->pcp_high[1], 2000);
 }
 
+/* The blocks off the free lists while the scan read them: after the
+ * reported bits, absent in files written without them. */
+static void test_out_blocks_round_trip(void **state)
+{
+	const char *path = scratch_path("out-blocks.prt");
+	struct pr_error err = { 0 };
+	struct prt_header h;
+	struct prt_writer *w;
+	struct prt_reader *r;
+	const struct prt_header *g;
+
+	(void)state;
+	sample_header(&h);
+	h.nr_out_blocks = 2;
+	h.out_blocks = calloc(2, sizeof(*h.out_blocks));
+	assert_non_null(h.out_blocks);
+	h.out_blocks[0] = (struct prt_out_block){ 1048576 + 1024, 10 };
+	h.out_blocks[1] = (struct prt_out_block){ 1048576 + 4608, 9 };
+	w = prt_writer_open(path, &h, &err);
+	assert_non_null(w);
+	assert_int_equal(prt_writer_close(w, &err), 0);
+	prt_header_release(&h);
+	r = prt_reader_open(path, &err);
+	assert_non_null(r);
+	g = prt_reader_header(r);
+	assert_int_equal(g->nr_out_blocks, 2);
+	assert_int_equal(g->out_blocks[0].pfn, 1048576 + 1024);
+	assert_int_equal(g->out_blocks[0].order, 10);
+	assert_int_equal(g->out_blocks[1].pfn, 1048576 + 4608);
+	assert_int_equal(g->out_blocks[1].order, 9);
+	assert_int_equal(g->nr_free_blocks, 3);		/* what comes before is intact */
+	prt_reader_close(r);
+	assert_int_equal(sample_write(path, 10, 0, true), 0);
+	r = prt_reader_open(path, &err);
+	assert_non_null(r);
+	assert_int_equal(prt_reader_header(r)->nr_out_blocks, 0);
+	prt_reader_close(r);
+}
+
 static void test_events_round_trip_and_merge(void **state)
 {
 	const char *path = scratch_path("events.prt");
@@ -637,6 +676,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc32c_check_value),
 		cmocka_unit_test(test_header_round_trip),
+		cmocka_unit_test(test_out_blocks_round_trip),
 		cmocka_unit_test(test_events_round_trip_and_merge),
 		cmocka_unit_test(test_checkpoint_without_windows),
 		cmocka_unit_test(test_reporting_samples_round_trip),
