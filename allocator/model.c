@@ -297,6 +297,21 @@ void pa_model_mark_unknown(struct pa_model *m, uint64_t pfn, unsigned order)
 	pa_model_mark_unknown_pages(m, pfn, (uint64_t)1 << (order < 63 ? order : 63));
 }
 
+void pa_model_mark_known(struct pa_model *m, uint64_t pfn, unsigned order)
+{
+	struct pa_zone *z = zone_of(m, pfn);
+	uint64_t n = (uint64_t)1 << (order < 63 ? order : 63), end;
+
+	if (!z)
+		return;
+	end = n < z->end - pfn ? pfn + n : z->end;
+	for (struct pa_page *p = zpage(z, pfn), *last = zpage(z, end - 1); p <= last; p++)
+		if (pg_state(p) == PG_UNKNOWN) {
+			pg_set_state(p, PG_ALLOC);
+			z->unknown_pages--;
+		}
+}
+
 void pa_model_set_cdm_nodes(struct pa_model *m, uint64_t node_mask) { m->cdm_nodes = node_mask; }
 void pa_model_set_reliable_fallback(struct pa_model *m, bool on) { m->reliable_fallback = on; }
 

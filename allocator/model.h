@@ -112,6 +112,10 @@ int pa_model_set_pageblock_mt(struct pa_model *m, uint64_t pfn, int migratetype)
 void pa_model_mark_unknown(struct pa_model *m, uint64_t pfn, unsigned order);
 /* The same for pages [pfn, pfn + n) of pfn's zone. */
 void pa_model_mark_unknown_pages(struct pa_model *m, uint64_t pfn, uint64_t n);
+/* Unknown pages of [pfn, pfn + 2^order) known allocated after all (free
+ * page reporting's worker had the block off the lists at capture start),
+ * so that putting the block back frees them. */
+void pa_model_mark_known(struct pa_model *m, uint64_t pfn, unsigned order);
 
 /* ---- Asking and applying ---- */
 

@@ -40,24 +40,24 @@ static void walks_from_poll_before(struct rp_reporting_seen *s, const struct prt
 	}
 }
 
-/* A batch reported with no walk seen before it was held when the poller
- * started, which a capture does once its kpageflags scan is over: the
- * scan read the free map while the batch was out, so the map lacks its
- * blocks already, and holding others in their place left the model 1,024
- * pages under the kernel in DMA32 for four checkpoints of a fresh capture
- * (and under at the first checkpoint of another, held from before it). */
-static void drop_batch_before_polling(struct rp_reporting_seen *s, const struct prt_header *h,
-				      uint64_t first_sample_ns)
+/* A batch reported with no walk seen before it was out when the poller
+ * started, which a capture does once its kpageflags scan is over: the scan
+ * read the free map while the batch was out, so the map lacks its blocks.
+ * Holding others in their place left the model 1,024 pages under the
+ * kernel in DMA32 for four checkpoints of a fresh capture (and under at
+ * the first checkpoint of another, held from before it); at the batch's
+ * end the kernel has its blocks back, which the model never had (31,875
+ * pages under on a fresh vm-heavy capture): captures since session 13 keep
+ * the blocks the scan found off the lists, and they come back then. */
+static bool batch_out_at_scan(const struct rp_reporting_seen *s, const struct prt_header *h,
+			      uint64_t first_sample_ns)
 {
 	const char *v = prt_header_setting(h, "capture.kpageflags_scan_ns");
 	uint64_t scan_start, scan_end;
 
-	if (!s->nr || s->batches[0].start_ns != first_sample_ns || !v ||
-	    sscanf(v, "%" SCNu64 " %" SCNu64, &scan_start, &scan_end) != 2 ||
-	    scan_end > first_sample_ns)
-		return;
-	memmove(&s->batches[0], &s->batches[1], (s->nr - 1) * sizeof(*s->batches));
-	s->nr--;
+	return s->nr && s->batches[0].start_ns == first_sample_ns && v &&
+	       sscanf(v, "%" SCNu64 " %" SCNu64, &scan_start, &scan_end) == 2 &&
+	       scan_end <= first_sample_ns;
 }
 
 int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *reader,
@@ -80,7 +80,9 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 	if (!r->seen.budget)
 		return -1;
 	r->seen.pass = UINT64_MAX;
-	drop_batch_before_polling(&r->seen, h, s[0].ts_ns);
+	r->seen.first_out_at_scan = batch_out_at_scan(&r->seen, h, s[0].ts_ns);
+	r->seen.out = h->out_blocks;
+	r->seen.nr_out = h->nr_out_blocks;
 	walks_from_poll_before(&r->seen, h, s[0].ts_ns);
 	for (uint64_t i = 0; i < h->nr_free_blocks; i++)
 		if (h->free_blocks[i].order >= r->order &&
@@ -243,6 +245,24 @@ static void take_batch(struct rp_reporting *r, struct pa_model *m, uint64_t page
 	r->seen.short_pages += pages;
 }
 
+/* The batch out at the scan: the blocks the capture found off the lists,
+ * in the walk's zone order, as many as the batch had: known allocated now
+ * (the map lacks them: unknown), and hand_back_seen frees them. */
+static void take_out_at_scan(struct rp_reporting *r, struct pa_model *m, uint64_t pages)
+{
+	for (uint64_t i = 0; i < r->seen.nr_out && r->nr_held < RP_REPORT_CAPACITY; i++) {
+		const struct prt_out_block *b = &r->seen.out[i];
+
+		if (b->order < r->order || (1ULL << b->order) > pages ||
+		    pa_model_zone_of(m, b->pfn) < 0)
+			continue;
+		pa_model_mark_known(m, b->pfn, b->order);
+		r->held[r->nr_held++] = (struct rp_held_block){ b->pfn, UINT64_MAX, b->order };
+		r->blocks++;
+		pages -= 1ULL << b->order;
+	}
+}
+
 static void hand_back_seen(struct rp_reporting *r, struct pa_model *m)
 {
 	for (unsigned i = r->nr_held; i-- > 0;) {	/* as rp_reporting_flush */
@@ -285,7 +305,10 @@ void rp_reporting_advance(struct rp_reporting *r, struct pa_model *m, uint64_t t
 		if (s->until_ns)
 			hand_back_seen(r, m);
 		r->batches++;
-		take_batch(r, m, pages, b->pass);
+		if (s->next == 1 && s->first_out_at_scan)
+			take_out_at_scan(r, m, pages);
+		else
+			take_batch(r, m, pages, b->pass);
 		s->held_pages += pages;
 		s->until_ns = b->end_ns;
 		if (b->end_ns <= ts_ns)	/* over before ts */

@@ -70,6 +70,13 @@ struct rp_reporting_seen {
 	uint64_t pass;			/* the pass the budgets are for */
 	int32_t *budget;		/* INT32_MIN: the pass has not reached it */
 	uint32_t nr_zones;
+	/* The first batch was out while the kpageflags scan read the free map
+	 * (reported with no walk seen, the poller started after the scan):
+	 * the map lacks its blocks, which the capture kept as blocks out at the
+	 * scan; they come back at its end. */
+	bool first_out_at_scan;
+	const struct prt_out_block *out;
+	uint64_t nr_out;
 };
 
 struct rp_reporting {

@@ -898,22 +898,44 @@ static void test_page_reporting_walk_began_a_poll_before(void **state)
 /*
  * A batch reported with no walk seen was out when the poller started, and
  * the poller starts after the kpageflags scan (here over 0.1-0.5 ms): the
- * free map lacks the batch's blocks already, so the model holds none for
- * it, and the kernel's allocation at 2 ms, during the batch, takes the
- * head of the list (holding the head in the batch's place, the model
- * predicted the next).
+ * free map lacks the batch's blocks, which the capture kept as blocks off
+ * the lists at the scan (X here). The model holds nothing for the batch:
+ * the kernel's allocation at 2 ms, during it, takes the one order-10 block
+ * the map has, F (holding F in X's place, the model failed it). At the
+ * batch's end X comes back, and the kernel's allocation at 4 ms takes it
+ * (where only the map's blocks were free, the model failed that one).
  */
 static void test_page_reporting_batch_out_during_the_scan(void **state)
 {
 	const struct prt_reporting_sample unseen[] = {
 		{ 1000000, 500, 9000, 3 }, { 3000000, 500, 9000 + 4096, 3 },
 	};
+	const uint64_t f = ZONE_START + 0x400, x = ZONE_START + 0x800;
+	const struct prt_free_block fb[] = { { f, 10, 1, false } };
+	const char *path = scratch_path("reporting-scan.prt");
+	struct prt_event during = { .type = PRT_EV_ALLOC, .ts_ns = 2000000, .pfn = f, .order = 10,
+				    .gfp = MOVABLE_GFP, .migratetype = 1 };
+	struct prt_event after = { .type = PRT_EV_ALLOC, .ts_ns = 4000000, .pfn = x, .order = 10,
+				   .gfp = MOVABLE_GFP, .migratetype = 1 };
+	struct prt_header h;
+	struct prt_writer *w;
 	struct rp_result r;
 
 	(void)state;
-	poll_trace(scratch_path("reporting-scan.prt"), unseen, 2, "100000 500000", 2000000, 0, &r);
-	assert_int_equal(r.report_seen, 0);
-	assert_int_equal(r.classes[RP_exact_pfn], 1);
+	reporting_header(&h, fb, 1);
+	add_setting(&h, "capture.kpageflags_scan_ns", "100000 500000");
+	h.out_blocks = calloc(1, sizeof(*h.out_blocks));
+	assert_non_null(h.out_blocks);
+	h.out_blocks[0] = (struct prt_out_block){ x, 10 };
+	h.nr_out_blocks = 1;
+	w = prt_writer_open(path, &h, NULL);
+	assert_non_null(w);
+	assert_int_equal(prt_writer_add(w, &during, NULL), 0);
+	assert_int_equal(prt_writer_add(w, &after, NULL), 0);
+	assert_int_equal(prt_writer_add_reporting(w, unseen, 2, NULL), 0);
+	end_trace(w, &h, path, &r);
+	assert_int_equal(r.report_seen, 1);
+	assert_int_equal(r.classes[RP_exact_pfn], 2);
 }
 
 /* DMA32 at 0x10000 and Normal at 0x100000, 4096 movable pages each, with
