@@ -103,6 +103,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       "\"checks_before_other_cpus\":%llu,\"checks_within_slack\":%llu,"
 	       "\"scan_pages_before\":%llu,\"scan_pages_changed\":%llu,"
 	       "\"fallback_refills\":%llu,\"blocks_gone_by_first_checkpoint\":%llu,"
+	       "\"blocks_back_by_first_checkpoint\":%llu,"
 	       "\"passes_within_slack\":%llu,\"fails_within_slack\":%llu},"
 	       "\"classes\":{", path, pa_profile_name(r->profile),
 	       (unsigned long long)r->events, (unsigned long long)r->allocations,
@@ -135,6 +136,7 @@ static void print_json(const char *path, const struct rp_result *r)
 	       (unsigned long long)r->scan_pages_before, (unsigned long long)r->scan_pages_changed,
 	       (unsigned long long)r->fallback_refills,
 	       (unsigned long long)r->blocks_gone_by_first_checkpoint,
+	       (unsigned long long)r->blocks_back_by_first_checkpoint,
 	       (unsigned long long)r->passes_within_slack, (unsigned long long)r->fails_within_slack);
 	for (int c = 0; c < RP_NR_CLASSES; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", rp_class_name(c),

@@ -179,6 +179,8 @@ struct rp_result {
 					 * not a fallback, not compared */
 	uint64_t blocks_gone_by_first_checkpoint;	/* initial blocks its lists
 							 * lacked (first_checkpoint.c) */
+	uint64_t blocks_back_by_first_checkpoint;	/* blocks off the lists at
+							 * the scan its lists had */
 	uint64_t compaction_frees_dropped;	/* frees that handed a page back to compaction */
 	uint64_t isolations_found;	/* blocks a release showed the kernel had isolated */
 	uint64_t isolations_undone;	/* blocks the model had isolated instead, put back */

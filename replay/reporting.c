@@ -254,8 +254,8 @@ static void take_out_at_scan(struct rp_reporting *r, struct pa_model *m, uint64_
 		const struct prt_out_block *b = &r->seen.out[i];
 
 		if (b->order < r->order || (1ULL << b->order) > pages ||
-		    pa_model_zone_of(m, b->pfn) < 0)
-			continue;
+		    pa_model_zone_of(m, b->pfn) < 0 || pa_free_block_of(m, b->pfn, NULL) != PA_PFN_NONE)
+			continue;	/* free already: back by checkpoint 1 */
 		pa_model_mark_known(m, b->pfn, b->order);
 		r->held[r->nr_held++] = (struct rp_held_block){ b->pfn, UINT64_MAX, b->order };
 		r->blocks++;

@@ -24,6 +24,9 @@ struct floors {
 static const struct floors reached[] = {
 	/* trace                     exact   known   share   zone    outcome refill  (all)   drain  fallback */
 	{ "traces/vm-heavy.prt",       0.9992, 0.9999, 0.9992, 1.0,    1.0,    0.9999, 0.9589, -1,    -1 },
+	/* session 13: its first 1.2 s on the fresh host, 3 order-10 blocks
+	 * off the lists while the scan read them */
+	{ "traces/vm-heavy-out.prt",   0.9981, 0.9999, 0.9981, 1.0,    1.0,    0.9999, 0.9280, -1,    -1 },
 	{ "traces/page-cache.prt",     0.9898, 0.9995, 0.9902, 1.0,    1.0,    0.9984, 0.9137, 0.9970, -1 },
 	{ "traces/page-cache-low.prt", 0.9931, 0.9995, 0.9935, 0.99998, 0.99998, 0.9996, 0.9490, 0.9990, 1.0 },
 	{ "traces/page-cache-noreport.prt", 0.9709, 0.9999, 0.9709, 1.0, 1.0, 0.9973, 0.7254, 0.9992, -1 },
