@@ -409,17 +409,22 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 	const struct prt_checkpoint *cp;
 	const struct an_model_range *ranges;
 	struct rp_pcp_rows pcp = { .rows = ls->pcp_rows };
-	uint64_t last_ts = 0;
+	uint64_t last_ts = 0, last_kernel_ts = 0;	/* of any event; of the kernel's */
 
 	while ((got = prt_reader_next(r, &ev, err)) > 0) {
 		ls->res->events++;
-		last_ts = ev.ts_ns;
 		if (opt->progress && (ls->res->events & ((1u << 20) - 1)) == 0)
 			opt->progress(opt->progress_ctx, ls->res->events, prt_reader_event_count(r));
-		for (uint64_t t; (t = rp_reporting_next_change(&ls->reporting)) <= ev.ts_ns;) {
-			rp_checkpoint_windows_before(&ls->windows, ls->m, t);
-			rp_reporting_advance(&ls->reporting, ls->m, t);
+		for (uint64_t at; (at = rp_reporting_change_at(&ls->reporting,
+							       ev.type == PRT_EV_CHECKPOINT,
+							       last_kernel_ts)) <= ev.ts_ns;) {
+			rp_checkpoint_windows_before(&ls->windows, ls->m, at);
+			rp_reporting_advance(&ls->reporting, ls->m,
+					     rp_reporting_next_change(&ls->reporting));
 		}
+		last_ts = ev.ts_ns;
+		if (ev.type != PRT_EV_CHECKPOINT)
+			last_kernel_ts = ev.ts_ns;
 		rp_checkpoint_windows_before(&ls->windows, ls->m, ev.ts_ns);
 		on_event(ls, &ev);
 		/* a refill is part of the allocation traced after it, whose

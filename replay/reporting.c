@@ -19,25 +19,46 @@ void rp_reporting_init(struct rp_reporting *r, const struct prt_header *h, unsig
 	r->largest = nr_orders ? nr_orders - 1 : 0;
 }
 
-/* A batch's walk shows at the first poll after it: it began up to one poll
- * interval earlier. On a fresh capture a walk seen 0.14 ms after a
- * checkpoint's reads was already in both (24 order-10 blocks missing from
- * pagetypeinfo and zoneinfo): held from its sample, the model stood 25%
- * over at that row. So the hold starts a poll before the sample, but not
- * before the batch ahead of it ended. */
-static void walks_from_poll_before(struct rp_reporting_seen *s, const struct prt_header *h,
-				   uint64_t first_sample_ns)
+/*
+ * The counters show a batch's walk, and its report, at the first poll after
+ * it: each happened up to one poll interval before its sample. Which side
+ * of it an event or a checkpoint's reads fell, replay infers as follows.
+ * A checkpoint read 0.14 ms before a walk's sample was in it already (24
+ * order-10 blocks missing from pagetypeinfo and zoneinfo; 25% off, held
+ * from the sample); the kernel served a THP 0.49 ms before another walk's
+ * sample, which took the zone's last order-10 blocks after it (held from a
+ * poll before, the model failed it); three order-9 requests 0.2 ms before a
+ * report's sample found its blocks back (held to the sample, the model
+ * failed them); a checkpoint read 0.3 ms before another report's sample
+ * still lacked them (12.5% off, given back a poll early). So for the
+ * kernel's events a hold starts at its sample and ends a poll before its
+ * report's (each event of the uncertain interval sees the blocks on the
+ * lists); for a checkpoint's reads a hold starts a poll before its sample,
+ * after the last of the kernel's events before it (which saw it not yet
+ * out), and ends at its report's. Never before the batch ahead ended, nor
+ * before the first sample: a batch reported with no walk seen began before
+ * the poller started.
+ */
+uint64_t rp_reporting_change_at(const struct rp_reporting *r, bool checkpoint,
+				uint64_t last_event_ns)
 {
-	const char *v = prt_header_setting(h, "page_reporting.poll_us");
-	uint64_t poll_ns = v ? strtoull(v, NULL, 10) * 1000 : 0;
+	const struct rp_reporting_seen *s = &r->seen;
+	uint64_t t = rp_reporting_next_change(r), floor, from;
 
-	for (size_t i = 0; i < s->nr; i++) {
-		uint64_t floor = i ? s->batches[i - 1].end_ns : first_sample_ns,
-			 start = s->batches[i].start_ns;
-
-		s->batches[i].start_ns = start > floor + poll_ns ? start - poll_ns
-								: start > floor ? floor : start;
+	if (t == UINT64_MAX)
+		return t;
+	if (s->next >= s->nr || s->batches[s->next].start_ns != t) {
+		/* the end of the batch held, s->next - 1 */
+		floor = s->batches[s->next - 1].start_ns;
+		return checkpoint || t < floor + s->poll_ns ? t : t - s->poll_ns;
 	}
+	if (!checkpoint)
+		return t;
+	floor = s->next ? s->batches[s->next - 1].end_ns : s->first_sample_ns;
+	if (floor < last_event_ns)
+		floor = last_event_ns;
+	from = t > s->poll_ns ? t - s->poll_ns : 0;
+	return floor >= t ? t : from > floor ? from : floor;
 }
 
 /* A batch reported with no walk seen before it was out when the poller
@@ -66,6 +87,7 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 	uint32_t n;
 	const struct prt_reporting_sample *s = prt_reader_reporting(reader, &n);
 	size_t nr = prt_reporting_batches(s, n, NULL, 0);
+	const char *v;
 
 	r->seen.polled = n > 0;
 	if (!r->order || !nr)
@@ -83,7 +105,9 @@ int rp_reporting_seen_init(struct rp_reporting *r, const struct prt_reader *read
 	r->seen.first_out_at_scan = batch_out_at_scan(&r->seen, h, s[0].ts_ns);
 	r->seen.out = h->out_blocks;
 	r->seen.nr_out = h->nr_out_blocks;
-	walks_from_poll_before(&r->seen, h, s[0].ts_ns);
+	r->seen.first_sample_ns = s[0].ts_ns;
+	if ((v = prt_header_setting(h, "page_reporting.poll_us")))
+		r->seen.poll_ns = strtoull(v, NULL, 10) * 1000;
 	for (uint64_t i = 0; i < h->nr_free_blocks; i++)
 		if (h->free_blocks[i].order >= r->order &&
 		    (!h->free_reported_known || h->free_blocks[i].reported))

@@ -77,6 +77,7 @@ struct rp_reporting_seen {
 	bool first_out_at_scan;
 	const struct prt_out_block *out;
 	uint64_t nr_out;
+	uint64_t poll_ns, first_sample_ns;	/* the capture's poll interval */
 };
 
 struct rp_reporting {
@@ -126,6 +127,12 @@ static inline uint64_t rp_reporting_next_change(const struct rp_reporting *r)
 	return s->until_ns && s->until_ns < next ? s->until_ns : next;
 }
 void rp_reporting_advance(struct rp_reporting *r, struct pa_model *m, uint64_t ts_ns);
+/* When the next change (rp_reporting_next_change) takes effect for an
+ * event of the kernel, or for a checkpoint (whose reads a walk seen after
+ * them may have been in): see reporting.c. last_event_ns: the kernel's last
+ * event. UINT64_MAX: none. */
+uint64_t rp_reporting_change_at(const struct rp_reporting *r, bool checkpoint,
+				uint64_t last_event_ns);
 /* At the trace's end. */
 void rp_reporting_flush(struct rp_reporting *r, struct pa_model *m);
 
