@@ -87,8 +87,8 @@ bool pa_page_unknown(const struct pa_model *m, uint64_t pfn)
 	return z && pg_state(zpage(z, pfn)) == PG_UNKNOWN;
 }
 
-unsigned pa_free_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
-			    uint64_t *pfns, unsigned max)
+static unsigned list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
+			   bool unreported_only, uint64_t *pfns, unsigned max)
 {
 	const struct pa_zone *z;
 	unsigned n = 0;
@@ -99,8 +99,15 @@ unsigned pa_free_list_heads(const struct pa_model *m, int zone, unsigned order, 
 	z = &m->zones[zone];
 	for (uint32_t off = z->free[order][mt].head; off != PA_NIL && n < max;
 	     off = z->pages[off].next)
-		pfns[n++] = z->start + off;
+		if (!unreported_only || !pg_reported(&z->pages[off]))
+			pfns[n++] = z->start + off;
 	return n;
+}
+
+unsigned pa_free_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
+			    uint64_t *pfns, unsigned max)
+{
+	return list_heads(m, zone, order, mt, false, pfns, max);
 }
 
 /* Free page reporting's walk: order by order from min_order, migratetype
@@ -130,18 +137,7 @@ unsigned pa_free_blocks_from(const struct pa_model *m, int zone, unsigned min_or
 unsigned pa_unreported_list_heads(const struct pa_model *m, int zone, unsigned order, int mt,
 				  uint64_t *pfns, unsigned max)
 {
-	const struct pa_zone *z;
-	unsigned n = 0;
-
-	if (zone < 0 || (uint32_t)zone >= m->nr_zones || order >= m->nr_orders || mt < 0 ||
-	    mt >= PA_NR_MIGRATETYPES)
-		return 0;
-	z = &m->zones[zone];
-	for (uint32_t off = z->free[order][mt].head; off != PA_NIL && n < max;
-	     off = z->pages[off].next)
-		if (!pg_reported(&z->pages[off]))
-			pfns[n++] = z->start + off;
-	return n;
+	return list_heads(m, zone, order, mt, true, pfns, max);
 }
 
 int pa_free_block_mark_reported(struct pa_model *m, uint64_t pfn, unsigned order)

@@ -621,6 +621,28 @@ static void reporting_header(struct prt_header *h, const struct prt_free_block *
 	add_setting(h, "page_reporting.order", "9");
 }
 
+/* Zone z of h widened to 0x8000 pages, every pageblock movable: room for
+ * the 17 order-10 blocks that put a zone over the worker's low + 32 << 9. */
+static void widen_zone(struct prt_header *h, uint32_t z)
+{
+	h->zones[z].spanned = h->zones[z].present = h->zones[z].managed = 0x8000;
+	h->pageblock_mt[z] = realloc(h->pageblock_mt[z], 0x8000 / 512);
+	assert_non_null(h->pageblock_mt[z]);
+	memset(h->pageblock_mt[z], 1, 0x8000 / 512);	/* movable */
+}
+
+/* n order-10 blocks from base freed from 1000 ns on (the last freed at the
+ * head of its list). */
+static void free_order10_blocks(struct prt_writer *w, uint64_t base, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct prt_event ev = { .type = PRT_EV_FREE, .ts_ns = 1000 + i,
+					.pfn = base + i * 0x400, .order = 10, .migratetype = -1 };
+
+		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
+	}
+}
+
 /* begin_trace, on that host. */
 static struct prt_writer *begin_reporting_trace(const char *path, struct prt_header *h,
 						const struct prt_free_block *fb, unsigned n)
@@ -738,10 +760,7 @@ static void reported_at_start_trace(const char *path, bool known, struct rp_resu
 	for (unsigned i = 0; i < 17; i++)
 		fb[i] = (struct prt_free_block){ ZONE_START + i * 0x400, 10, 1, i > 0 };
 	reporting_header(&h, fb, 17);
-	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x8000;
-	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x8000 / 512);
-	assert_non_null(h.pageblock_mt[0]);
-	memset(h.pageblock_mt[0], 1, 0x8000 / 512);	/* movable */
+	widen_zone(&h, 0);
 	h.free_reported_known = known;
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
@@ -795,18 +814,10 @@ static void test_page_reporting_batches_seen(void **state)
 
 	(void)state;
 	reporting_header(&h, NULL, 0);
-	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x8000;
-	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x8000 / 512);
-	assert_non_null(h.pageblock_mt[0]);
-	memset(h.pageblock_mt[0], 1, 0x8000 / 512);	/* movable */
+	widen_zone(&h, 0);
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
-	for (unsigned i = 0; i < 17; i++) {
-		struct prt_event ev = { .type = PRT_EV_FREE, .ts_ns = 1000 + i,
-					.pfn = ZONE_START + i * 0x400, .order = 10, .migratetype = -1 };
-
-		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
-	}
+	free_order10_blocks(w, ZONE_START, 17);
 	for (unsigned i = 0; i < 4; i++) {
 		struct prt_event ev = { .type = PRT_EV_ALLOC, .ts_ns = allocs[i].ts,
 					.pfn = allocs[i].pfn, .order = 10, .gfp = MOVABLE_GFP,
@@ -846,18 +857,10 @@ static void poll_trace(const char *path, const struct prt_reporting_sample *samp
 	add_setting(&h, "page_reporting.poll_us", "500");
 	if (scan_ns)
 		add_setting(&h, "capture.kpageflags_scan_ns", scan_ns);
-	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x8000;
-	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x8000 / 512);
-	assert_non_null(h.pageblock_mt[0]);
-	memset(h.pageblock_mt[0], 1, 0x8000 / 512);	/* movable */
+	widen_zone(&h, 0);
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
-	for (unsigned i = 0; i < 17; i++) {
-		struct prt_event ev = { .type = PRT_EV_FREE, .ts_ns = 1000 + i,
-					.pfn = ZONE_START + i * 0x400, .order = 10, .migratetype = -1 };
-
-		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
-	}
+	free_order10_blocks(w, ZONE_START, 17);
 	assert_int_equal(prt_writer_add(w, &alloc, NULL), 0);
 	assert_int_equal(prt_writer_add_reporting(w, samples, n, NULL), 0);
 	assert_int_equal(prt_writer_close(w, NULL), 0);
@@ -883,19 +886,11 @@ static void back_trace(const char *path, const struct prt_reporting_sample all[3
 
 	reporting_header(&h, NULL, 0);
 	add_setting(&h, "page_reporting.poll_us", "500");
-	h.zones[0].spanned = h.zones[0].present = h.zones[0].managed = 0x8000;
+	widen_zone(&h, 0);
 	h.zones[0].wmark_min = h.zones[0].wmark_low = h.zones[0].wmark_high = 100;
-	h.pageblock_mt[0] = realloc(h.pageblock_mt[0], 0x8000 / 512);
-	assert_non_null(h.pageblock_mt[0]);
-	memset(h.pageblock_mt[0], 1, 0x8000 / 512);	/* movable */
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
-	for (unsigned i = 0; i < 17; i++) {
-		struct prt_event ev = { .type = PRT_EV_FREE, .ts_ns = 1000 + i,
-					.pfn = ZONE_START + i * 0x400, .order = 10, .migratetype = -1 };
-
-		assert_int_equal(prt_writer_add(w, &ev, NULL), 0);
-	}
+	free_order10_blocks(w, ZONE_START, 17);
 	assert_int_equal(prt_writer_add(w, &freed, NULL), 0);
 	assert_int_equal(prt_writer_add(w, &alloc, NULL), 0);
 	assert_int_equal(prt_writer_add_reporting(w, all, 3, NULL), 0);
@@ -914,11 +909,10 @@ static void back_trace(const char *path, const struct prt_reporting_sample all[3
  * kernel's order-9 allocation from its pcp list at 2.8 ms passed its check
  * (held to the sample, the model's free pages were under the mark and its
  * lists without a block of that order; on a fresh capture three order-9
- * requests so failed). A batch
- * reported with no walk seen began before the poller's first sample (1 ms):
- * the kernel's allocation at 0.8 ms takes the head. (Checkpoints see the
- * other side of each interval: tests/test_replay.c, page-cache-poll and
- * page-cache-guesses.)
+ * requests so failed). A batch reported with no walk seen began before the
+ * poller's first sample (1 ms): the kernel's allocation at 0.8 ms takes
+ * the head. (Checkpoints see the other side of each interval:
+ * tests/test_replay.c, page-cache-poll and page-cache-guesses.)
  */
 static void test_page_reporting_poll_interval(void **state)
 {
@@ -1046,12 +1040,8 @@ static void test_page_reporting_budget_per_list(void **state)
 	(void)state;
 	two_zone_header(&h, mark);
 	add_setting(&h, "page_reporting.order", "9");
-	for (uint32_t z = 0; z < 2; z++) {
-		h.zones[z].spanned = h.zones[z].present = h.zones[z].managed = 0x8000;
-		h.pageblock_mt[z] = realloc(h.pageblock_mt[z], 0x8000 / 512);
-		assert_non_null(h.pageblock_mt[z]);
-		memset(h.pageblock_mt[z], 1, 0x8000 / 512);	/* movable */
-	}
+	widen_zone(&h, 0);
+	widen_zone(&h, 1);
 	w = prt_writer_open(path, &h, NULL);
 	assert_non_null(w);
 	for (unsigned i = 0; i < 34; i++) {
