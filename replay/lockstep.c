@@ -418,7 +418,9 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		for (uint64_t at; (at = rp_reporting_change_at(&ls->reporting,
 							       ev.type == PRT_EV_CHECKPOINT,
 							       last_kernel_ts)) <= ev.ts_ns;) {
-			rp_checkpoint_windows_before(&ls->windows, ls->m, at);
+			/* never before the last event: the model held its state
+			 * through it (a report's early end after a kernel event) */
+			rp_checkpoint_windows_before(&ls->windows, ls->m, at > last_ts ? at : last_ts);
 			rp_reporting_advance(&ls->reporting, ls->m,
 					     rp_reporting_next_change(&ls->reporting));
 		}
