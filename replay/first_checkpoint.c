@@ -120,11 +120,12 @@ static void take_back_out_blocks(struct lockstep *ls, const struct prt_checkpoin
 	}
 }
 
-void ls_first_checkpoint(struct lockstep *ls, const struct prt_checkpoint *cp,
-			 const struct an_model_range *ranges)
+/* In each zone whose zoneinfo count the model's is under. */
+static void take_back_where_short(struct lockstep *ls, const struct prt_checkpoint *cp)
 {
-	for (uint32_t pz = 0; cp && cp->free_blocks && cp->free_pages && ls->start->nr_out_blocks &&
-			      pz < cp->nr_zones && pz < ls->start->nr_zones; pz++) {
+	if (!cp || !cp->free_blocks || !cp->free_pages || !ls->start->nr_out_blocks)
+		return;
+	for (uint32_t pz = 0; pz < cp->nr_zones && pz < ls->start->nr_zones; pz++) {
 		int zone = ls->t->zone_of_prt[pz];
 		int64_t model_pages = zone >= 0 ? pa_zone_nr_free_pages(ls->m, zone) : -1;
 
@@ -132,6 +133,12 @@ void ls_first_checkpoint(struct lockstep *ls, const struct prt_checkpoint *cp,
 			take_back_out_blocks(ls, cp, pz, zone,
 					     (uint64_t)(cp->free_pages[pz] - model_pages));
 	}
+}
+
+void ls_first_checkpoint(struct lockstep *ls, const struct prt_checkpoint *cp,
+			 const struct an_model_range *ranges)
+{
+	take_back_where_short(ls, cp);
 	if (!cp || !cp->free_blocks || !ls->named || !ls->start->nr_free_blocks)
 		return;
 	for (uint32_t pz = 0; pz < cp->nr_zones && pz < ls->start->nr_zones; pz++) {

@@ -415,7 +415,8 @@ static int run(struct lockstep *ls, struct prt_reader *r, const struct rp_option
 		ls->res->events++;
 		if (opt->progress && (ls->res->events & ((1u << 20) - 1)) == 0)
 			opt->progress(opt->progress_ctx, ls->res->events, prt_reader_event_count(r));
-		for (uint64_t at; (at = rp_reporting_change_at(&ls->reporting,
+		for (uint64_t at; rp_reporting_change_near(&ls->reporting, ev.ts_ns) &&
+				  (at = rp_reporting_change_at(&ls->reporting,
 							       ev.type == PRT_EV_CHECKPOINT,
 							       last_kernel_ts)) <= ev.ts_ns;) {
 			/* never before the last event: the model held its state

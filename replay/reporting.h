@@ -133,6 +133,14 @@ void rp_reporting_advance(struct rp_reporting *r, struct pa_model *m, uint64_t t
  * event. UINT64_MAX: none. */
 uint64_t rp_reporting_change_at(const struct rp_reporting *r, bool checkpoint,
 				uint64_t last_event_ns);
+/* Could the next change take effect by ts_ns (it does at most a poll
+ * interval before its sample)? Most events have none near: one look. */
+static inline bool rp_reporting_change_near(const struct rp_reporting *r, uint64_t ts_ns)
+{
+	uint64_t t = rp_reporting_next_change(r);
+
+	return t != UINT64_MAX && t <= ts_ns + r->seen.poll_ns;
+}
 /* At the trace's end. */
 void rp_reporting_flush(struct rp_reporting *r, struct pa_model *m);
 

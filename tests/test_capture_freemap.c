@@ -118,18 +118,25 @@ static void check_map(const struct prt_header *h)
 	assert_memory_equal(h->pageblock_mt[0], pb, 8);
 }
 
+/* The map of the flags file at path (written with every page marked, or
+ * heads only) over RAM [0, ram_end), into h. */
+static void scan_flags(const char *path, bool every_page, uint64_t ram_end, struct prt_header *h)
+{
+	struct kpageflags_ram ram = { 0, ram_end };
+	struct pr_error err = { 0 };
+
+	write_flags(path, every_page, false);
+	make_header(h);
+	if (kpageflags_free_map(h, path, &ram, 1, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
 static void test_every_page_marked_with_ram_ranges(void **state)
 {
-	const char *path = scratch_path("kpageflags-6x");
-	struct kpageflags_ram ram = { 0, 3072 };
-	struct pr_error err = { 0 };
 	struct prt_header h;
 
 	(void)state;
-	write_flags(path, true, false);
-	make_header(&h);
-	if (kpageflags_free_map(&h, path, &ram, 1, &err) < 0)
-		fail_msg("%s", err.msg);
+	scan_flags(scratch_path("kpageflags-6x"), true, 3072, &h);
 	check_map(&h);
 	assert_int_equal(h.nr_out_blocks, 0);	/* the flag-less pageblocks are a hole */
 	prt_header_release(&h);
@@ -145,24 +152,16 @@ static void test_every_page_marked_with_ram_ranges(void **state)
 static void test_flagless_pageblocks_were_off_the_lists(void **state)
 {
 	const char *path = scratch_path("kpageflags-out");
-	struct kpageflags_ram ram = { 0, NPAGES };
-	struct pr_error err = { 0 };
 	struct prt_header h;
 
 	(void)state;
-	write_flags(path, true, false);
-	make_header(&h);
-	if (kpageflags_free_map(&h, path, &ram, 1, &err) < 0)
-		fail_msg("%s", err.msg);
+	scan_flags(path, true, NPAGES, &h);
 	assert_int_equal(h.nr_free_blocks, NEXPECT);
 	assert_int_equal(h.nr_out_blocks, 1);
 	assert_int_equal(h.out_blocks[0].pfn, 3072);
 	assert_int_equal(h.out_blocks[0].order, 10);
 	prt_header_release(&h);
-	write_flags(path, false, false);
-	make_header(&h);
-	if (kpageflags_free_map(&h, path, &ram, 1, &err) < 0)
-		fail_msg("%s", err.msg);
+	scan_flags(path, false, NPAGES, &h);
 	assert_int_equal(h.nr_out_blocks, 0);
 	prt_header_release(&h);
 }
